@@ -1,0 +1,1 @@
+"""Lindungi: employment social security for every Indonesian worker."""

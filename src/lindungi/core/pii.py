@@ -1,0 +1,117 @@
+"""Personal data at rest (UU 27/2022): authenticated encryption, keyed blind index, masking.
+
+Ciphertext layout: 1 byte key-id length, the key id, a 12-byte nonce, AES-256-GCM output.
+The field name is bound as associated data, so a NIK ciphertext cannot be replayed as a phone.
+Keys come from the environment: LINDUNGI_PII_KEYS="id2:base64,id1:base64" (first encrypts,
+all decrypt, which is what lets `lindungi pii rotate` move old rows to the new key) and
+LINDUNGI_BLIND_INDEX_KEY (HMAC-SHA256 key of the blind index).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+MASK = "\u2022"  # bullet: visibly masked, cannot be mistaken for a digit
+_NONCE_BYTES = 12
+
+
+@dataclass(frozen=True)
+class Keyring:
+    active_id: str
+    ciphers: dict[str, AESGCM]
+    index_key: bytes
+
+
+def _strip_placeholder(value: str) -> str:
+    prefix = getattr(settings, "PLACEHOLDER_PREFIX", "")
+    return value[len(prefix) :] if prefix and value.startswith(prefix) else value
+
+
+def _decode_key(name: str, text: str) -> bytes:
+    try:
+        key = base64.b64decode(text, validate=True)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}: key is not valid base64") from exc
+    if len(key) != 32:
+        raise ImproperlyConfigured(f"{name}: key must decode to 32 bytes, got {len(key)}")
+    return key
+
+
+def parse_keyring(pii_keys: str, blind_index_key: str) -> Keyring:
+    """Parse the environment's key strings; the first PII key is the one that encrypts."""
+    ciphers: dict[str, AESGCM] = {}
+    order: list[str] = []
+    for part in _strip_placeholder(pii_keys).split(","):
+        kid, sep, b64 = part.strip().partition(":")
+        if not sep or not kid or len(kid) > 32:
+            raise ImproperlyConfigured("LINDUNGI_PII_KEYS entries must look like 'keyid:base64'")
+        ciphers[kid] = AESGCM(_decode_key(f"LINDUNGI_PII_KEYS[{kid}]", b64))
+        order.append(kid)
+    index_key = _decode_key("LINDUNGI_BLIND_INDEX_KEY", _strip_placeholder(blind_index_key))
+    return Keyring(active_id=order[0], ciphers=ciphers, index_key=index_key)
+
+
+@lru_cache(maxsize=1)
+def keyring() -> Keyring:
+    return parse_keyring(settings.PII_KEYS, settings.BLIND_INDEX_KEY)
+
+
+def encrypt(value: str, *, field: str, ring: Keyring | None = None) -> bytes:
+    """Encrypt one value with the active key; the field name is authenticated with it."""
+    ring = ring or keyring()
+    kid = ring.active_id.encode()
+    nonce = os.urandom(_NONCE_BYTES)
+    sealed = ring.ciphers[ring.active_id].encrypt(nonce, value.encode(), field.encode())
+    return bytes([len(kid)]) + kid + nonce + sealed
+
+
+def key_id_of(blob: bytes) -> str:
+    return bytes(blob[1 : 1 + blob[0]]).decode()
+
+
+def decrypt(blob: bytes | memoryview, *, field: str, ring: Keyring | None = None) -> str:
+    """Decrypt a value written by `encrypt` under any key still in the keyring."""
+    ring = ring or keyring()
+    data = bytes(blob)
+    kid = key_id_of(data)
+    start = 1 + data[0]
+    nonce, sealed = data[start : start + _NONCE_BYTES], data[start + _NONCE_BYTES :]
+    cipher = ring.ciphers.get(kid)
+    if cipher is None:
+        raise ImproperlyConfigured(f"PII key '{kid}' is not in LINDUNGI_PII_KEYS")
+    return cipher.decrypt(nonce, sealed, field.encode()).decode()
+
+
+def blind_index(value: str, *, field: str, ring: Keyring | None = None) -> str:
+    """Keyed, deterministic 128-bit index of a normalised value, as 32 hex characters."""
+    ring = ring or keyring()
+    msg = f"{field}:{value.strip()}".encode()
+    return hmac.new(ring.index_key, msg, hashlib.sha256).hexdigest()[:32]
+
+
+def mask_nik(nik: str) -> str:
+    """Show the region of issue and the serial only: 6402••••••••0012."""
+    if len(nik) != 16:
+        return MASK * len(nik)
+    return nik[:4] + MASK * 8 + nik[-4:]
+
+
+def mask_phone(phone: str) -> str:
+    """Keep the operator prefix and the last three digits: +62812•••••890."""
+    if len(phone) <= 7:
+        return MASK * len(phone)
+    return phone[:6] + MASK * (len(phone) - 9) + phone[-3:]
+
+
+def generate_key() -> str:
+    """A fresh random 32-byte key in the base64 form the environment variables take."""
+    return base64.b64encode(os.urandom(32)).decode()

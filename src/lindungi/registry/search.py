@@ -1,0 +1,48 @@
+"""Fuzzy name search over `Worker.name_search`, one index per database.
+
+Names are folded first (registry.rules.name_search_key: titles dropped, Muhammad variants and
+Indonesian spelling variants folded), so "Muhammad Rizki" and "Muhamad Rizky" share a key; the
+index then finds every worker whose key contains each query token. SQLite uses an FTS5 trigram
+table kept in sync by triggers; PostgreSQL a pg_trgm GIN index, which serves LIKE '%token%'.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from lindungi.registry.models import Worker
+from lindungi.registry.rules import name_search_key
+
+FTS_TABLE = "registry_worker_name"
+MIN_TRIGRAM = 3
+
+
+def tokens_of(text: str) -> list[str]:
+    return [t for t in name_search_key(text).split() if t]
+
+
+def filter_by_name(qs: QuerySet[Worker], text: str) -> QuerySet[Worker]:
+    """Workers whose folded name contains every folded token of `text`."""
+    tokens = tokens_of(text)
+    if not tokens:
+        return qs.none()
+    long_tokens = [t for t in tokens if len(t) >= MIN_TRIGRAM]
+    if connection.vendor == "sqlite" and long_tokens:
+        match = " AND ".join('"' + t.replace('"', "") + '"' for t in long_tokens)
+        qs = qs.filter(
+            pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])
+        )
+    condition = Q()
+    for token in tokens:
+        # PostgreSQL answers these from the trigram index; on SQLite they only refine FTS hits.
+        condition &= Q(name_search__contains=token)
+    return qs.filter(condition)
+
+
+def rebuild_sqlite_index() -> None:
+    """Refill the FTS table from the workers table (after a bulk load without triggers)."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('rebuild')")
