@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -16,13 +16,12 @@ PASSWORD = "rahasia-uji-123"  # test-only password
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     """Load the vendored regions, occupations and rule tables once for the whole session."""
     from lindungi.reference.services import reference_load
 
     with django_db_blocker.unblock():
         reference_load(actor=None)
-    yield
 
 
 @pytest.fixture(autouse=True)

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "lindungi.reference",
     "lindungi.accounts",
     "lindungi.registry",
+    "lindungi.contributions",
     "lindungi.web",
 ]
 

@@ -261,7 +261,7 @@ class Membership(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.segment} {self.start}–{self.end or '…'}"
+        return f"{self.segment} {self.start} - {self.end or '...'}"
 
     @property
     def programmes(self) -> list[str]:

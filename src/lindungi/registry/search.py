@@ -17,6 +17,8 @@ from lindungi.registry.rules import name_search_key
 
 FTS_TABLE = "registry_worker_name"
 MIN_TRIGRAM = 3
+# The table name is a constant; the user's text only ever travels as a bound parameter.
+_FTS_IDS = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
 
 
 def tokens_of(text: str) -> list[str]:
@@ -31,9 +33,7 @@ def filter_by_name(qs: QuerySet[Worker], text: str) -> QuerySet[Worker]:
     long_tokens = [t for t in tokens if len(t) >= MIN_TRIGRAM]
     if connection.vendor == "sqlite" and long_tokens:
         match = " AND ".join('"' + t.replace('"', "") + '"' for t in long_tokens)
-        qs = qs.filter(
-            pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])
-        )
+        qs = qs.filter(pk__in=RawSQL(_FTS_IDS, [match]))  # noqa: S611
     condition = Q()
     for token in tokens:
         # PostgreSQL answers these from the trigram index; on SQLite they only refine FTS hits.

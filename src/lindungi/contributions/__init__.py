@@ -1,0 +1,1 @@
+"""Contributions: the calculator (pure rules over the rates in force); billing comes later."""
