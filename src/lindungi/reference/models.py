@@ -56,6 +56,11 @@ def dotted(code: str) -> str:
     return ".".join(p for p in parts if p)
 
 
+def undotted(code: str) -> str:
+    """64.02.01.2001 (or 6402012001, with spaces) → 6402012001, the stored form."""
+    return "".join(code.split()).replace(".", "")
+
+
 class RiskGroup(models.IntegerChoices):
     """JKK risk group of PP 44/2015 Pasal 16."""
 
@@ -69,7 +74,7 @@ class RiskGroup(models.IntegerChoices):
 class Occupation(models.Model):
     """An occupation as offices record it, with the JKK risk group its work carries."""
 
-    code = models.CharField(max_length=16, primary_key=True)
+    code = models.CharField(max_length=32, primary_key=True)
     name = models.CharField(max_length=120)
     name_en = models.CharField(max_length=120)
     jkk_risk_group = models.PositiveSmallIntegerField(choices=RiskGroup.choices)
@@ -81,6 +86,17 @@ class Occupation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RuleStatus(models.TextChoices):
+    """How well a rule row's figure is evidenced (the markers of REGULATIONS.md)."""
+
+    REG = "REG", "Teks peraturan (regulation text)"
+    OFF = "OFF", "Sumber resmi (official page)"
+    NEWS = "NEWS", "Berita (press report)"
+    CODE = "CODE", "Kode pihak ketiga (third-party code)"
+    DERIVED = "DERIVED", "Diturunkan (derived here)"
+    UNVERIFIED = "UNVERIFIED", "Belum terverifikasi (unverified)"
 
 
 class RuleRow(models.Model):
@@ -97,8 +113,8 @@ class RuleRow(models.Model):
     value = models.DecimalField(max_digits=20, decimal_places=6)
     params = models.JSONField(default=dict, blank=True)
     regulation = models.CharField(max_length=200)
-    source = models.TextField(blank=True, default="")
-    status = models.CharField(max_length=16, default="REG")
+    source = models.TextField(default="")
+    status = models.CharField(max_length=16, choices=RuleStatus.choices, default=RuleStatus.REG)
     note = models.TextField(blank=True, default="")
 
     class Meta:
@@ -110,6 +126,9 @@ class RuleRow(models.Model):
                 name="rule_row_period",
             ),
             models.CheckConstraint(condition=~Q(regulation=""), name="rule_row_regulation"),
+            models.CheckConstraint(
+                condition=Q(status__in=RuleStatus.values), name="rule_row_status_known"
+            ),
         ]
 
     def __str__(self) -> str:
