@@ -177,6 +177,8 @@ class Payer(models.Model):
         Worker, null=True, blank=True, on_delete=models.PROTECT, related_name="self_payer"
     )
     label = models.CharField(max_length=200)
+    # The number the bank statement shows for this payer's transfers (a virtual account).
+    virtual_account = models.CharField(max_length=20, null=True, blank=True, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
