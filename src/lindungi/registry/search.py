@@ -12,10 +12,10 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
+from lindungi.registry.dbrules import FTS_REBUILD, FTS_TABLE
 from lindungi.registry.models import Worker
 from lindungi.registry.rules import name_search_key
 
-FTS_TABLE = "registry_worker_name"
 MIN_TRIGRAM = 3
 # The table name is a constant; the user's text only ever travels as a bound parameter.
 _FTS_IDS = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
@@ -45,4 +45,4 @@ def rebuild_sqlite_index() -> None:
     """Refill the FTS table from the workers table (after a bulk load without triggers)."""
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
-            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('rebuild')")
+            cursor.execute(FTS_REBUILD)

@@ -2,12 +2,9 @@
 
 from django.db import migrations
 
-SQLITE = [
-    """CREATE TRIGGER core_auditevent_no_update BEFORE UPDATE ON core_auditevent
-       BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END""",
-    """CREATE TRIGGER core_auditevent_no_delete BEFORE DELETE ON core_auditevent
-       BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END""",
-]
+from lindungi.core.dbrules import audit_triggers
+
+SQLITE = [t.sql for t in audit_triggers()]
 SQLITE_REVERSE = [
     "DROP TRIGGER IF EXISTS core_auditevent_no_update",
     "DROP TRIGGER IF EXISTS core_auditevent_no_delete",

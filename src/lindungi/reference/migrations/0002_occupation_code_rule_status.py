@@ -4,6 +4,9 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    # Before the registry exists, so SQLite need not rebuild registry tables (and their
+    # triggers) for the widened occupation key.
+    run_before = [("registry", "0001_initial")]
     dependencies = [
         ("reference", "0001_initial"),
     ]

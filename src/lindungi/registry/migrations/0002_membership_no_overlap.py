@@ -6,21 +6,9 @@ SQLite: triggers that abort an insert or update whose [start, end) meets another
 
 from django.db import migrations
 
-OVERLAP = """
-    SELECT RAISE(ABORT, 'membership_no_overlap: memberships of one segment overlap')
-    WHERE EXISTS (
-        SELECT 1 FROM registry_membership m
-        WHERE m.worker_id = NEW.worker_id AND m.segment = NEW.segment AND m.id != NEW.id
-          AND m.start < COALESCE(NEW."end", '9999-12-31')
-          AND NEW.start < COALESCE(m."end", '9999-12-31')
-    );
-"""
-SQLITE = [
-    f"CREATE TRIGGER registry_membership_no_overlap_ins BEFORE INSERT ON registry_membership "
-    f"BEGIN {OVERLAP} END",
-    f"CREATE TRIGGER registry_membership_no_overlap_upd BEFORE UPDATE OF worker_id, segment, "
-    f'start, "end" ON registry_membership BEGIN {OVERLAP} END',
-]
+from lindungi.registry.dbrules import membership_triggers
+
+SQLITE = [t.sql for t in membership_triggers()]
 SQLITE_REVERSE = [
     "DROP TRIGGER IF EXISTS registry_membership_no_overlap_ins",
     "DROP TRIGGER IF EXISTS registry_membership_no_overlap_upd",

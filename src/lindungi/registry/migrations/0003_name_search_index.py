@@ -2,22 +2,9 @@
 
 from django.db import migrations
 
-SQLITE = [
-    """CREATE VIRTUAL TABLE registry_worker_name USING fts5(
-           name_search, content='registry_worker', content_rowid='id', tokenize='trigram')""",
-    """CREATE TRIGGER registry_worker_name_ai AFTER INSERT ON registry_worker BEGIN
-           INSERT INTO registry_worker_name(rowid, name_search) VALUES (new.id, new.name_search);
-       END""",
-    """CREATE TRIGGER registry_worker_name_ad AFTER DELETE ON registry_worker BEGIN
-           INSERT INTO registry_worker_name(registry_worker_name, rowid, name_search)
-           VALUES ('delete', old.id, old.name_search);
-       END""",
-    """CREATE TRIGGER registry_worker_name_au AFTER UPDATE OF name_search ON registry_worker BEGIN
-           INSERT INTO registry_worker_name(registry_worker_name, rowid, name_search)
-           VALUES ('delete', old.id, old.name_search);
-           INSERT INTO registry_worker_name(rowid, name_search) VALUES (new.id, new.name_search);
-       END""",
-]
+from lindungi.registry.dbrules import FTS_CREATE, name_index_triggers
+
+SQLITE = [FTS_CREATE] + [t.sql for t in name_index_triggers()]
 SQLITE_REVERSE = [
     "DROP TRIGGER IF EXISTS registry_worker_name_ai",
     "DROP TRIGGER IF EXISTS registry_worker_name_ad",

@@ -1,0 +1,29 @@
+"""SQLite triggers carry rules the schema cannot; they must survive every migration."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from lindungi.core.dbrules import all_triggers, ensure_sqlite_triggers, missing_sqlite_triggers
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_declared_trigger_exists_after_migrate() -> None:
+    assert missing_sqlite_triggers(connection) == []
+    if connection.vendor == "sqlite":
+        assert {t.name for t in all_triggers()} >= {
+            "core_auditevent_no_update",
+            "registry_membership_no_overlap_ins",
+            "registry_worker_name_ai",
+        }
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="triggers are SQLite's mechanism")
+def test_a_dropped_trigger_is_recreated() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER registry_worker_name_ai")
+    assert [t.name for t in missing_sqlite_triggers(connection)] == ["registry_worker_name_ai"]
+    assert ensure_sqlite_triggers(connection) == ["registry_worker_name_ai"]
+    assert missing_sqlite_triggers(connection) == []
