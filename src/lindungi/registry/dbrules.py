@@ -39,12 +39,13 @@ def membership_triggers() -> list[SqliteTrigger]:
 
 
 def name_index_triggers() -> list[SqliteTrigger]:
-    # Only constant identifiers are interpolated into this DDL.
     delete_old = (
-        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, name_search) "
+        "INSERT INTO registry_worker_name(registry_worker_name, rowid, name_search) "
         "VALUES ('delete', old.id, old.name_search);"
     )
-    insert_new = f"INSERT INTO {FTS_TABLE}(rowid, name_search) VALUES (new.id, new.name_search);"  # noqa: S608
+    insert_new = (
+        "INSERT INTO registry_worker_name(rowid, name_search) VALUES (new.id, new.name_search);"
+    )
     bodies = {
         "ai": ("AFTER INSERT", insert_new),
         "ad": ("AFTER DELETE", delete_old),
