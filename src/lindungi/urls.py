@@ -9,3 +9,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("lindungi.web.urls")),
 ]
+
+handler404 = "lindungi.web.errors.not_found"
+handler403 = "lindungi.web.errors.forbidden"

@@ -1,0 +1,113 @@
+"""Browser fixtures: Debian's Chromium through Playwright against pytest-django's live server.
+
+Live-server tests are transactional: the database is flushed after each of them, which also
+removes the reference data the root conftest loads once per session. `reference_data` puts it
+back (idempotently) before each test. On SQLite the flush is a DELETE, which the append-only
+audit trigger refuses; `audit_triggers_lifted_for_flush` drops the triggers just before the
+flush and puts them back for the next test (and for whatever runs after this folder).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+PASSWORD = "kata-sandi-peramban-1"  # test-only password
+
+# Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a
+# thread with a running loop unless told that this (test-only) use is deliberate.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if CHROMIUM.exists():
+        return
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} is missing (apt-get install -y chromium)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium: Any) -> Iterator[Any]:
+    context = chromium.new_context(viewport={"width": 1366, "height": 900}, locale="id-ID")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def _audit_triggers(*, present: bool) -> None:
+    from django.db import connection
+
+    from lindungi.core import dbrules
+
+    if connection.vendor != "sqlite":
+        return  # PostgreSQL flushes with TRUNCATE, which row triggers do not see
+    if present:
+        dbrules.ensure_sqlite_triggers(connection)
+        return
+    with connection.cursor() as cursor:
+        for trigger in dbrules.audit_triggers():
+            cursor.execute(f"DROP TRIGGER IF EXISTS {trigger.name}")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _audit_triggers_restored(django_db_blocker: Any) -> Iterator[None]:
+    yield
+    with django_db_blocker.unblock():
+        _audit_triggers(present=True)
+
+
+@pytest.fixture
+def audit_triggers_lifted_for_flush(transactional_db: None) -> Iterator[None]:
+    _audit_triggers(present=True)
+    yield
+    _audit_triggers(present=False)
+
+
+@pytest.fixture
+def reference_data(audit_triggers_lifted_for_flush: None) -> None:
+    """Regions, occupations and rule tables, reloaded after the previous test's flush."""
+    from lindungi.reference.models import Region
+    from lindungi.reference.services import reference_load
+
+    if not Region.objects.filter(code="6402012001").exists():
+        reference_load(actor=None)
+
+
+@pytest.fixture
+def login(
+    live_server: Any, page: Any, audit_triggers_lifted_for_flush: None
+) -> Callable[[Any], Any]:
+    """Log the user in through the login form; returns the page on the home screen."""
+
+    def do(user: Any) -> Any:
+        user.set_password(PASSWORD)
+        user.save(update_fields=["password"])
+        page.goto(f"{live_server.url}/login/")
+        page.fill("#id_username", user.username)
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/")
+        return page
+
+    return do

@@ -1,0 +1,141 @@
+"""Bahasa Indonesia by default, English on request; Indonesian numbers and dates."""
+
+from __future__ import annotations
+
+import gettext
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.test import Client
+from django.utils import translation
+
+import lindungi
+from lindungi.accounts.models import User
+from lindungi.registry.models import Worker
+from lindungi.registry.services import worker_register
+from lindungi.web.templatetags.lindungi import rupiah, tanggal, waktu
+
+LOCALE = Path(lindungi.__file__).parent / "locale" / "en" / "LC_MESSAGES"
+
+
+@pytest.mark.parametrize(
+    ("language", "value", "text"),
+    [
+        ("id", 1_780_000_000, "Rp1.780.000.000"),
+        ("id", 16_800, "Rp16.800"),
+        ("id", 0, "Rp0"),
+        ("id", -5_000, "-Rp5.000"),
+        ("en", 1_780_000_000, "Rp1,780,000,000"),
+    ],
+)
+def test_rupiah(language: str, value: int, text: str) -> None:
+    with translation.override(language):
+        assert rupiah(value) == text
+
+
+@pytest.mark.parametrize(
+    ("language", "text"), [("id", "25 November 2026"), ("en", "25 November 2026")]
+)
+def test_long_date(language: str, text: str) -> None:
+    with translation.override(language):
+        assert tanggal(date(2026, 11, 25)) == text
+
+
+def test_month_names_follow_the_language() -> None:
+    with translation.override("id"):
+        assert tanggal(date(1985, 8, 12)) == "12 Agustus 1985"
+    with translation.override("en"):
+        assert tanggal(date(1985, 8, 12)) == "12 August 1985"
+
+
+def test_moments_are_shown_in_wib() -> None:
+    moment = datetime(2026, 11, 25, 3, 5, tzinfo=ZoneInfo("UTC"))
+    with translation.override("id"):
+        assert waktu(moment) == "25 November 2026, 10.05"
+
+
+def test_indonesian_by_default(
+    client_as: Callable[[User], Client], branch_officer_kukar: User
+) -> None:
+    html = client_as(branch_officer_kukar).get("/").content.decode()
+    assert '<html lang="id"' in html
+    assert "Selamat datang" in html
+    assert ">Pekerja</a>" in html
+
+
+def test_switch_to_english_and_back(
+    client_as: Callable[[User], Client], branch_officer_kukar: User, worker_kukar: Worker
+) -> None:
+    client = client_as(branch_officer_kukar)
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/workers/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/workers/"
+    home = client.get("/").content.decode()
+    assert '<html lang="en"' in home
+    assert "Welcome, Cabang Kukar" in home
+    assert "BPJS branch officer" in home
+    assert ">Workers</a>" in home
+    assert ">Employers</a>" in home
+    detail = client.get(f"/workers/{worker_kukar.pk}/").content.decode()
+    assert "Show NIK" in detail
+    assert "12 August 1985" in detail
+    assert "Male" in detail
+    client.post("/i18n/setlang/", {"language": "id", "next": "/"})
+    assert "Selamat datang" in client.get("/").content.decode()
+
+
+def test_occupations_are_named_in_the_interface_language(
+    client_as: Callable[[User], Client],
+    branch_officer_kukar: User,
+    make_worker_input: Callable[..., Any],
+) -> None:
+    worker_register(data=make_worker_input(occupation_code="nelayan"), actor=branch_officer_kukar)
+    client = client_as(branch_officer_kukar)
+    assert "<td>Nelayan</td>" in client.get("/workers/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "<td>Fisher</td>" in client.get("/workers/").content.decode()
+
+
+def test_english_form_errors_and_labels(
+    client_as: Callable[[User], Client], branch_officer_kukar: User
+) -> None:
+    client = client_as(branch_officer_kukar)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.post("/workers/new/", {"full_name": ""}).content.decode()
+    assert "Register worker" in html
+    assert "Date of birth" in html
+    assert "This field is required." in html
+
+
+def _po_entries() -> dict[tuple[str, str], str]:
+    text = (LOCALE / "django.po").read_text(encoding="utf-8")
+    entries: dict[tuple[str, str], str] = {}
+    for block in text.split("\n\n")[1:]:
+        ctx = re.search(r'^msgctxt "(.*)"', block, re.M)
+        msgid = re.search(r'^msgid ((?:".*"\n?)+)', block, re.M)
+        msgstr = re.search(r'^msgstr ((?:".*"\n?)+)', block, re.M)
+        assert msgid, block
+        assert msgstr, block
+
+        def join(raw: str) -> str:
+            return "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', raw)).replace('\\"', '"')
+
+        entries[(ctx.group(1) if ctx else "", join(msgid.group(1)))] = join(msgstr.group(1))
+    return entries
+
+
+def test_english_catalogue_is_complete_and_compiled() -> None:
+    entries = _po_entries()
+    assert len(entries) > 150
+    assert "#, fuzzy" not in (LOCALE / "django.po").read_text(encoding="utf-8")
+    assert [k for k, v in entries.items() if not v] == []
+    with (LOCALE / "django.mo").open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    for (ctx, msgid), msgstr in entries.items():
+        found = compiled.pgettext(ctx, msgid) if ctx else compiled.gettext(msgid)
+        assert found == msgstr, f".mo is stale for {msgid!r}: run compilemessages"
