@@ -19,6 +19,35 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def _check_user(
+    *,
+    username: str,
+    role: str,
+    region_scope: str,
+    organisation_kind: str,
+    organisation_id: int | None,
+) -> None:
+    """Every field problem at once, before the database would refuse half of them."""
+    errors: dict[str, str] = {}
+    if not username.strip():
+        errors["username"] = "Wajib diisi (required)"
+    elif User.objects.filter(username=username).exists():
+        errors["username"] = f"Nama pengguna '{username}' sudah dipakai (already taken)"
+    if role not in Role.values:
+        errors["role"] = f"unknown role '{role}'"
+    prefixes = [p.strip().replace(".", "") for p in region_scope.split(",") if p.strip()]
+    if any(not p.isdigit() or len(p) not in (2, 4, 6, 10) for p in prefixes):
+        errors["region_scope"] = "Kode wilayah harus 2, 4, 6 atau 10 angka (region code prefixes)"
+    if organisation_kind not in OrgKind.values:
+        errors["organisation_kind"] = f"unknown organisation kind '{organisation_kind}'"
+    elif bool(organisation_kind) != (organisation_id is not None):
+        errors["organisation_id"] = (
+            "Jenis dan nomor organisasi diisi bersama (kind and id together)"
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def user_create(
     *,
@@ -34,10 +63,13 @@ def user_create(
     """Create a login with its role and scope; audited; an unknown role is refused."""
     if actor is not None:
         access.require(actor, access.MANAGE_USERS)
-    if role not in Role.values:
-        raise ValidationError({"role": f"unknown role '{role}'"})
-    if organisation_kind not in OrgKind.values:
-        raise ValidationError({"organisation_kind": f"unknown organisation kind '{organisation_kind}'"})
+    _check_user(
+        username=username,
+        role=role,
+        region_scope=region_scope,
+        organisation_kind=organisation_kind,
+        organisation_id=organisation_id,
+    )
     user = User(
         username=username,
         role=role,
@@ -70,7 +102,9 @@ def token_issue(
     token = ApiToken.objects.create(
         user=user, name=name, prefix=secret[4:12], digest=_digest(secret), expires_at=expires_at
     )
-    audit.record(actor=actor, action="token.issue", obj=token, after={"user": user.username, "name": name})
+    audit.record(
+        actor=actor, action="token.issue", obj=token, after={"user": user.username, "name": name}
+    )
     return token, secret
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 
@@ -53,6 +54,7 @@ EDIT_RULES = "reference.edit_rules"
 VIEW_AUDIT = "core.view_audit"
 VIEW_AGGREGATES = "analytics.view_aggregates"
 MANAGE_USERS = "accounts.manage_users"
+ROTATE_PII_KEYS = "core.rotate_pii_keys"
 
 _READ = {VIEW_WORKER, VIEW_EMPLOYER, VIEW_MEMBERSHIP, VIEW_AGGREGATES}
 _REGISTRY_WRITE = {
@@ -67,7 +69,9 @@ _REGISTRY_WRITE = {
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset(
-        _READ | _REGISTRY_WRITE | {MERGE_WORKER, REVEAL_PII, EDIT_RULES, VIEW_AUDIT, MANAGE_USERS}
+        _READ
+        | _REGISTRY_WRITE
+        | {MERGE_WORKER, REVEAL_PII, EDIT_RULES, VIEW_AUDIT, MANAGE_USERS, ROTATE_PII_KEYS}
     ),
     Role.BRANCH_OFFICER: frozenset(_READ | _REGISTRY_WRITE | {MERGE_WORKER, REVEAL_PII}),
     Role.COMPLIANCE_OFFICER: frozenset(_READ | {REVEAL_PII}),
@@ -172,8 +176,8 @@ def get(actor: Actor, permission: str, qs: models.QuerySet[M], **lookup: Any) ->
     require(actor, permission)
     try:
         return scope(actor, qs).get(**lookup)
-    except (qs.model.DoesNotExist, ValueError, TypeError) as exc:
-        raise NotFound(qs.model._meta.verbose_name or "object") from exc
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound(str(qs.model._meta.verbose_name or "object")) from exc
 
 
 def require_region(actor: Actor, code: str, *, field: str = "village_code") -> None:

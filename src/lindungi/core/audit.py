@@ -8,6 +8,9 @@ from typing import Any
 
 from django.db import models, transaction
 
+from lindungi.core import access
+from lindungi.core.access import Actor
+from lindungi.core.errors import NotFound
 from lindungi.core.models import AuditEvent
 
 SYSTEM_LABEL = "system"
@@ -75,3 +78,43 @@ def record(
         after=after,
         note=note,
     )
+
+
+def _visible(actor: Actor) -> models.QuerySet[AuditEvent]:
+    access.require(actor, access.VIEW_AUDIT)
+    qs = AuditEvent.objects.all()
+    prefixes = actor.region_prefixes
+    if prefixes:
+        # Events outside any region (users, keys) are for national auditors only.
+        qs = qs.filter(access.region_q("region_code", prefixes))
+    return qs
+
+
+def event_list(
+    *,
+    actor: Actor,
+    object_type: str = "",
+    object_id: str = "",
+    action: str = "",
+    before_id: int | None = None,
+    limit: int = 50,
+) -> list[AuditEvent]:
+    """Audit events the actor may read (core.view_audit, region scope), newest first."""
+    qs = _visible(actor)
+    if object_type:
+        qs = qs.filter(object_type=object_type)
+    if object_id:
+        qs = qs.filter(object_id=object_id)
+    if action:
+        qs = qs.filter(action=action)
+    if before_id is not None:
+        qs = qs.filter(pk__lt=before_id)
+    return list(qs.order_by("-pk")[: max(1, min(limit, 500))])
+
+
+def event_get(*, actor: Actor, event_id: int) -> AuditEvent:
+    """One audit event in the actor's scope; NotFound when missing or out of scope alike."""
+    try:
+        return _visible(actor).get(pk=event_id)
+    except (AuditEvent.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound("audit event") from exc

@@ -20,7 +20,7 @@ class LindungiError(Exception):
         return {"code": self.code, "message": self.message, "field": self.field}
 
 
-class NotFound(LindungiError):
+class NotFound(LindungiError):  # noqa: N818 (the HTTP names read better)
     """The object does not exist, or lies outside the actor's scope: both read the same."""
 
     code = "not_found"
@@ -30,7 +30,7 @@ class NotFound(LindungiError):
         super().__init__(f"{what} not found")
 
 
-class PermissionDenied(LindungiError):
+class PermissionDenied(LindungiError):  # noqa: N818
     """The actor's role lacks the named permission (checked before any lookup)."""
 
     code = "permission_denied"
@@ -62,7 +62,7 @@ class ValidationError(LindungiError):
         return {"code": self.code, "message": self.message, "errors": self.errors}
 
 
-class Conflict(LindungiError):
+class Conflict(LindungiError):  # noqa: N818
     """The change collides with existing data (a duplicate NIK, an overlapping membership)."""
 
     code = "conflict"

@@ -19,6 +19,7 @@ from functools import lru_cache
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
 
 MASK = "\u2022"  # bullet: visibly masked, cannot be mistaken for a digit
 _NONCE_BYTES = 12
@@ -31,12 +32,18 @@ class Keyring:
     index_key: bytes
 
 
-def _strip_placeholder(value: str) -> str:
+def _strip_placeholder(value: str) -> tuple[str, bool]:
     prefix = getattr(settings, "PLACEHOLDER_PREFIX", "")
-    return value[len(prefix) :] if prefix and value.startswith(prefix) else value
+    if prefix and value.startswith(prefix):
+        return value[len(prefix) :], True
+    return value, False
 
 
-def _decode_key(name: str, text: str) -> bytes:
+def _decode_key(name: str, text: str, *, placeholder: bool = False) -> bytes:
+    if placeholder:
+        # A development placeholder is public anyway (production refuses it); stretching it
+        # means any placeholder text yields a valid 32-byte key.
+        return hashlib.sha256(text.encode()).digest()
     try:
         key = base64.b64decode(text, validate=True)
     except ValueError as exc:
@@ -50,13 +57,16 @@ def parse_keyring(pii_keys: str, blind_index_key: str) -> Keyring:
     """Parse the environment's key strings; the first PII key is the one that encrypts."""
     ciphers: dict[str, AESGCM] = {}
     order: list[str] = []
-    for part in _strip_placeholder(pii_keys).split(","):
+    keys, placeholder = _strip_placeholder(pii_keys)
+    for part in keys.split(","):
         kid, sep, b64 = part.strip().partition(":")
         if not sep or not kid or len(kid) > 32:
             raise ImproperlyConfigured("LINDUNGI_PII_KEYS entries must look like 'keyid:base64'")
-        ciphers[kid] = AESGCM(_decode_key(f"LINDUNGI_PII_KEYS[{kid}]", b64))
+        key = _decode_key(f"LINDUNGI_PII_KEYS[{kid}]", b64, placeholder=placeholder)
+        ciphers[kid] = AESGCM(key)
         order.append(kid)
-    index_key = _decode_key("LINDUNGI_BLIND_INDEX_KEY", _strip_placeholder(blind_index_key))
+    index_text, placeholder = _strip_placeholder(blind_index_key)
+    index_key = _decode_key("LINDUNGI_BLIND_INDEX_KEY", index_text, placeholder=placeholder)
     return Keyring(active_id=order[0], ciphers=ciphers, index_key=index_key)
 
 
@@ -65,17 +75,33 @@ def keyring() -> Keyring:
     return parse_keyring(settings.PII_KEYS, settings.BLIND_INDEX_KEY)
 
 
+def _forget_keyring(*, setting: str, **_: object) -> None:
+    # override_settings in tests (and a reload in a shell) must not keep using the old keys.
+    if setting in {"PII_KEYS", "BLIND_INDEX_KEY", "PLACEHOLDER_PREFIX"}:
+        keyring.cache_clear()
+
+
+setting_changed.connect(_forget_keyring, dispatch_uid="lindungi.core.pii.keyring")
+
+
 def encrypt(value: str, *, field: str, ring: Keyring | None = None) -> bytes:
     """Encrypt one value with the active key; the field name is authenticated with it."""
     ring = ring or keyring()
-    kid = ring.active_id.encode()
     nonce = os.urandom(_NONCE_BYTES)
     sealed = ring.ciphers[ring.active_id].encrypt(nonce, value.encode(), field.encode())
-    return bytes([len(kid)]) + kid + nonce + sealed
+    return key_prefix(ring.active_id) + nonce + sealed
 
 
-def key_id_of(blob: bytes) -> str:
-    return bytes(blob[1 : 1 + blob[0]]).decode()
+def key_id_of(blob: bytes | memoryview) -> str:
+    """The id of the key a ciphertext was written with (readable without any key)."""
+    data = bytes(blob)
+    return data[1 : 1 + data[0]].decode()
+
+
+def key_prefix(key_id: str) -> bytes:
+    """The leading bytes of every ciphertext written with `key_id`: SQL can select by them."""
+    kid = key_id.encode()
+    return bytes([len(kid)]) + kid
 
 
 def decrypt(blob: bytes | memoryview, *, field: str, ring: Keyring | None = None) -> str:
@@ -89,6 +115,12 @@ def decrypt(blob: bytes | memoryview, *, field: str, ring: Keyring | None = None
     if cipher is None:
         raise ImproperlyConfigured(f"PII key '{kid}' is not in LINDUNGI_PII_KEYS")
     return cipher.decrypt(nonce, sealed, field.encode()).decode()
+
+
+def reencrypt(blob: bytes | memoryview, *, field: str, ring: Keyring | None = None) -> bytes:
+    """The same value sealed again under the active key (used by key rotation)."""
+    ring = ring or keyring()
+    return encrypt(decrypt(blob, field=field, ring=ring), field=field, ring=ring)
 
 
 def blind_index(value: str, *, field: str, ring: Keyring | None = None) -> str:

@@ -98,12 +98,23 @@ def worker_memberships(*, actor: Actor, worker: Worker) -> list[Membership]:
     return list(qs.select_related("payer").order_by("-start", "-pk"))
 
 
+def membership_get(*, actor: Actor, membership_id: int) -> Membership:
+    """One membership in scope, or NotFound (also when it exists outside the scope)."""
+    return access.get(
+        actor,
+        access.VIEW_MEMBERSHIP,
+        Membership.objects.select_related("worker", "payer"),
+        pk=membership_id,
+    )
+
+
 def worker_history(*, actor: Actor, worker: Worker) -> list[AuditEvent]:
     """The audit trail of one worker in scope (who changed what, and who revealed the NIK)."""
     worker_get(actor=actor, worker_id=worker.pk)
     return list(
-        AuditEvent.objects.filter(object_type="registry.worker", object_id=str(worker.pk))
-        .order_by("-at", "-pk")[:200]
+        AuditEvent.objects.filter(object_type="registry.worker", object_id=str(worker.pk)).order_by(
+            "-at", "-pk"
+        )[:200]
     )
 
 

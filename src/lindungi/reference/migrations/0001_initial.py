@@ -5,62 +5,127 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Occupation',
+            name="Occupation",
             fields=[
-                ('code', models.CharField(max_length=16, primary_key=True, serialize=False)),
-                ('name', models.CharField(max_length=120)),
-                ('name_en', models.CharField(max_length=120)),
-                ('jkk_risk_group', models.PositiveSmallIntegerField(choices=[(1, 'I (sangat rendah)'), (2, 'II (rendah)'), (3, 'III (sedang)'), (4, 'IV (tinggi)'), (5, 'V (sangat tinggi)')])),
-                ('informal', models.BooleanField(default=True)),
-                ('kbli_section', models.CharField(blank=True, default='', max_length=1)),
+                ("code", models.CharField(max_length=16, primary_key=True, serialize=False)),
+                ("name", models.CharField(max_length=120)),
+                ("name_en", models.CharField(max_length=120)),
+                (
+                    "jkk_risk_group",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "I (sangat rendah)"),
+                            (2, "II (rendah)"),
+                            (3, "III (sedang)"),
+                            (4, "IV (tinggi)"),
+                            (5, "V (sangat tinggi)"),
+                        ]
+                    ),
+                ),
+                ("informal", models.BooleanField(default=True)),
+                ("kbli_section", models.CharField(blank=True, default="", max_length=1)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='RuleRow',
+            name="RuleRow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('table', models.CharField(max_length=48)),
-                ('key', models.CharField(blank=True, default='', max_length=48)),
-                ('valid_from', models.DateField()),
-                ('valid_to', models.DateField(blank=True, null=True)),
-                ('value', models.DecimalField(decimal_places=6, max_digits=20)),
-                ('params', models.JSONField(blank=True, default=dict)),
-                ('regulation', models.CharField(max_length=200)),
-                ('source', models.TextField(blank=True, default='')),
-                ('status', models.CharField(default='REG', max_length=16)),
-                ('note', models.TextField(blank=True, default='')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("table", models.CharField(max_length=48)),
+                ("key", models.CharField(blank=True, default="", max_length=48)),
+                ("valid_from", models.DateField()),
+                ("valid_to", models.DateField(blank=True, null=True)),
+                ("value", models.DecimalField(decimal_places=6, max_digits=20)),
+                ("params", models.JSONField(blank=True, default=dict)),
+                ("regulation", models.CharField(max_length=200)),
+                ("source", models.TextField(blank=True, default="")),
+                ("status", models.CharField(default="REG", max_length=16)),
+                ("note", models.TextField(blank=True, default="")),
             ],
             options={
-                'ordering': ['table', 'key', 'valid_from'],
-                'constraints': [models.UniqueConstraint(fields=('table', 'key', 'valid_from'), name='rule_row_unique'), models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_to__gt', models.F('valid_from')), _connector='OR'), name='rule_row_period'), models.CheckConstraint(condition=models.Q(('regulation', ''), _negated=True), name='rule_row_regulation')],
+                "ordering": ["table", "key", "valid_from"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("table", "key", "valid_from"), name="rule_row_unique"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("valid_to__isnull", True),
+                            ("valid_to__gt", models.F("valid_from")),
+                            _connector="OR",
+                        ),
+                        name="rule_row_period",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("regulation", ""), _negated=True),
+                        name="rule_row_regulation",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('code', models.CharField(max_length=10, primary_key=True, serialize=False)),
-                ('level', models.PositiveSmallIntegerField(choices=[(1, 'Provinsi'), (2, 'Kabupaten/Kota'), (3, 'Kecamatan'), (4, 'Desa/Kelurahan')])),
-                ('name', models.CharField(max_length=120)),
-                ('historic', models.BooleanField(default=False)),
-                ('source', models.CharField(blank=True, default='', max_length=120)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='reference.region')),
-                ('successor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='predecessors', to='reference.region')),
+                ("code", models.CharField(max_length=10, primary_key=True, serialize=False)),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "Provinsi"),
+                            (2, "Kabupaten/Kota"),
+                            (3, "Kecamatan"),
+                            (4, "Desa/Kelurahan"),
+                        ]
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("historic", models.BooleanField(default=False)),
+                ("source", models.CharField(blank=True, default="", max_length=120)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="reference.region",
+                    ),
+                ),
+                (
+                    "successor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="predecessors",
+                        to="reference.region",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['code'],
-                'indexes': [models.Index(fields=['level', 'code'], name='region_level_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('code__regex', '^[0-9]{2}([0-9]{2}([0-9]{2}([0-9]{4})?)?)?$')), name='region_code_digits')],
+                "ordering": ["code"],
+                "indexes": [models.Index(fields=["level", "code"], name="region_level_idx")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("code__regex", "^[0-9]{2}([0-9]{2}([0-9]{2}([0-9]{4})?)?)?$")
+                        ),
+                        name="region_code_digits",
+                    )
+                ],
             },
         ),
     ]

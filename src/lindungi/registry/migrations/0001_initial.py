@@ -6,169 +6,422 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('reference', '0001_initial'),
+        ("reference", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Employer',
+            name="Employer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('npp', models.CharField(blank=True, max_length=8, null=True, unique=True)),
-                ('nib', models.CharField(blank=True, max_length=13, null=True, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('kbli', models.CharField(blank=True, default='', max_length=5)),
-                ('size_class', models.CharField(choices=[('micro', 'Mikro'), ('small', 'Kecil'), ('medium', 'Menengah'), ('large', 'Besar')], max_length=8)),
-                ('jkk_risk_group', models.PositiveSmallIntegerField(choices=[(1, 'I (sangat rendah)'), (2, 'II (rendah)'), (3, 'III (sedang)'), (4, 'IV (tinggi)'), (5, 'V (sangat tinggi)')])),
-                ('address_line', models.CharField(blank=True, default='', max_length=200)),
-                ('contact_name', models.CharField(blank=True, default='', max_length=150)),
-                ('contact_phone', models.CharField(blank=True, default='', max_length=16)),
-                ('contact_email', models.EmailField(blank=True, default='', max_length=254)),
-                ('active', models.BooleanField(default=True)),
-                ('registered_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('village', models.ForeignKey(db_column='village_code', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='reference.region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("npp", models.CharField(blank=True, max_length=8, null=True, unique=True)),
+                ("nib", models.CharField(blank=True, max_length=13, null=True, unique=True)),
+                ("name", models.CharField(max_length=200)),
+                ("kbli", models.CharField(blank=True, default="", max_length=5)),
+                (
+                    "size_class",
+                    models.CharField(
+                        choices=[
+                            ("micro", "Mikro"),
+                            ("small", "Kecil"),
+                            ("medium", "Menengah"),
+                            ("large", "Besar"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "jkk_risk_group",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "I (sangat rendah)"),
+                            (2, "II (rendah)"),
+                            (3, "III (sedang)"),
+                            (4, "IV (tinggi)"),
+                            (5, "V (sangat tinggi)"),
+                        ]
+                    ),
+                ),
+                ("address_line", models.CharField(blank=True, default="", max_length=200)),
+                ("contact_name", models.CharField(blank=True, default="", max_length=150)),
+                ("contact_phone", models.CharField(blank=True, default="", max_length=16)),
+                ("contact_email", models.EmailField(blank=True, default="", max_length=254)),
+                ("active", models.BooleanField(default=True)),
+                ("registered_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "village",
+                    models.ForeignKey(
+                        db_column="village_code",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="reference.region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'employer',
+                "verbose_name": "employer",
             },
         ),
         migrations.CreateModel(
-            name='Worker',
+            name="Worker",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('nik_index', models.CharField(blank=True, max_length=32, null=True, unique=True)),
-                ('nik_enc', models.BinaryField(blank=True, null=True)),
-                ('full_name', models.CharField(max_length=150)),
-                ('name_search', models.CharField(db_index=True, max_length=200)),
-                ('birth_place', models.CharField(blank=True, default='', max_length=100)),
-                ('birth_date', models.DateField()),
-                ('sex', models.CharField(choices=[('L', 'Laki-laki'), ('P', 'Perempuan')], max_length=1)),
-                ('address_line', models.CharField(blank=True, default='', max_length=200)),
-                ('phone_enc', models.BinaryField(blank=True, null=True)),
-                ('welfare_decile', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('village_role', models.CharField(blank=True, choices=[('', '—'), ('kepala_desa', 'Kepala Desa'), ('perangkat_desa', 'Perangkat Desa'), ('bpd', 'Anggota BPD'), ('ketua_rt', 'Ketua RT'), ('ketua_rw', 'Ketua RW')], default='', max_length=16)),
-                ('source', models.CharField(choices=[('manual', 'Entri petugas'), ('dtks', 'DTKS/Regsosek'), ('village', 'Daftar desa'), ('employer', 'Daftar pemberi kerja'), ('sponsor', 'Daftar sponsor'), ('demo', 'Data demo')], default='manual', max_length=16)),
-                ('status', models.CharField(choices=[('active', 'Aktif'), ('deceased', 'Meninggal'), ('ended', 'Tidak aktif'), ('merged', 'Digabung')], default='active', max_length=16)),
-                ('ended_on', models.DateField(blank=True, null=True)),
-                ('registered_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='merged_from', to='registry.worker')),
-                ('occupation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='reference.occupation')),
-                ('village', models.ForeignKey(db_column='village_code', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='reference.region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("nik_index", models.CharField(blank=True, max_length=32, null=True, unique=True)),
+                ("nik_enc", models.BinaryField(blank=True, null=True)),
+                ("full_name", models.CharField(max_length=150)),
+                ("name_search", models.CharField(db_index=True, max_length=200)),
+                ("birth_place", models.CharField(blank=True, default="", max_length=100)),
+                ("birth_date", models.DateField()),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("L", "Laki-laki"), ("P", "Perempuan")], max_length=1
+                    ),
+                ),
+                ("address_line", models.CharField(blank=True, default="", max_length=200)),
+                ("phone_enc", models.BinaryField(blank=True, null=True)),
+                ("welfare_decile", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "village_role",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "—"),
+                            ("kepala_desa", "Kepala Desa"),
+                            ("perangkat_desa", "Perangkat Desa"),
+                            ("bpd", "Anggota BPD"),
+                            ("ketua_rt", "Ketua RT"),
+                            ("ketua_rw", "Ketua RW"),
+                        ],
+                        default="",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("manual", "Entri petugas"),
+                            ("dtks", "DTKS/Regsosek"),
+                            ("village", "Daftar desa"),
+                            ("employer", "Daftar pemberi kerja"),
+                            ("sponsor", "Daftar sponsor"),
+                            ("demo", "Data demo"),
+                        ],
+                        default="manual",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Aktif"),
+                            ("deceased", "Meninggal"),
+                            ("ended", "Tidak aktif"),
+                            ("merged", "Digabung"),
+                        ],
+                        default="active",
+                        max_length=16,
+                    ),
+                ),
+                ("ended_on", models.DateField(blank=True, null=True)),
+                ("registered_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="merged_from",
+                        to="registry.worker",
+                    ),
+                ),
+                (
+                    "occupation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="reference.occupation",
+                    ),
+                ),
+                (
+                    "village",
+                    models.ForeignKey(
+                        db_column="village_code",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="reference.region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'worker',
+                "verbose_name": "worker",
             },
         ),
         migrations.CreateModel(
-            name='Payer',
+            name="Payer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('employer', 'Pemberi kerja'), ('self', 'Mandiri'), ('program', 'Program sponsor')], max_length=16)),
-                ('label', models.CharField(max_length=200)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('employer', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='payer', to='registry.employer')),
-                ('worker', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='self_payer', to='registry.worker')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("employer", "Pemberi kerja"),
+                            ("self", "Mandiri"),
+                            ("program", "Program sponsor"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("label", models.CharField(max_length=200)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "employer",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="payer",
+                        to="registry.employer",
+                    ),
+                ),
+                (
+                    "worker",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="self_payer",
+                        to="registry.worker",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('segment', models.CharField(choices=[('PU', 'Penerima Upah'), ('BPU', 'Bukan Penerima Upah'), ('JAKON', 'Jasa Konstruksi'), ('PMI', 'Pekerja Migran Indonesia')], max_length=8)),
-                ('jkk', models.BooleanField(default=True)),
-                ('jkm', models.BooleanField(default=True)),
-                ('jht', models.BooleanField(default=False)),
-                ('jp', models.BooleanField(default=False)),
-                ('jkp', models.BooleanField(default=False)),
-                ('declared_wage', models.BigIntegerField()),
-                ('start', models.DateField()),
-                ('end', models.DateField(blank=True, null=True)),
-                ('end_reason', models.CharField(blank=True, choices=[('resigned', 'Berhenti bekerja'), ('died', 'Meninggal'), ('lapsed', 'Tidak membayar'), ('program_ended', 'Program berakhir'), ('became_wage_earner', 'Menjadi penerima upah'), ('correction', 'Koreksi data'), ('merged', 'Peserta digabung')], default='', max_length=24)),
-                ('kpj', models.CharField(blank=True, max_length=11, null=True, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('payer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='registry.payer')),
-                ('worker', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='registry.worker')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "segment",
+                    models.CharField(
+                        choices=[
+                            ("PU", "Penerima Upah"),
+                            ("BPU", "Bukan Penerima Upah"),
+                            ("JAKON", "Jasa Konstruksi"),
+                            ("PMI", "Pekerja Migran Indonesia"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                ("jkk", models.BooleanField(default=True)),
+                ("jkm", models.BooleanField(default=True)),
+                ("jht", models.BooleanField(default=False)),
+                ("jp", models.BooleanField(default=False)),
+                ("jkp", models.BooleanField(default=False)),
+                ("declared_wage", models.BigIntegerField()),
+                ("start", models.DateField()),
+                ("end", models.DateField(blank=True, null=True)),
+                (
+                    "end_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("resigned", "Berhenti bekerja"),
+                            ("died", "Meninggal"),
+                            ("lapsed", "Tidak membayar"),
+                            ("program_ended", "Program berakhir"),
+                            ("became_wage_earner", "Menjadi penerima upah"),
+                            ("correction", "Koreksi data"),
+                            ("merged", "Peserta digabung"),
+                        ],
+                        default="",
+                        max_length=24,
+                    ),
+                ),
+                ("kpj", models.CharField(blank=True, max_length=11, null=True, unique=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "payer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="registry.payer",
+                    ),
+                ),
+                (
+                    "worker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="registry.worker",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'membership',
+                "verbose_name": "membership",
             },
         ),
         migrations.AddIndex(
-            model_name='employer',
-            index=models.Index(fields=['village', 'name'], name='employer_village_idx'),
+            model_name="employer",
+            index=models.Index(fields=["village", "name"], name="employer_village_idx"),
         ),
         migrations.AddConstraint(
-            model_name='employer',
-            constraint=models.CheckConstraint(condition=models.Q(('npp__isnull', False), ('nib__isnull', False), _connector='OR'), name='employer_has_id'),
+            model_name="employer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("npp__isnull", False), ("nib__isnull", False), _connector="OR"),
+                name="employer_has_id",
+            ),
         ),
         migrations.AddIndex(
-            model_name='worker',
-            index=models.Index(fields=['village', 'registered_at'], name='worker_village_idx'),
+            model_name="worker",
+            index=models.Index(fields=["village", "registered_at"], name="worker_village_idx"),
         ),
         migrations.AddIndex(
-            model_name='worker',
-            index=models.Index(fields=['-registered_at', '-id'], name='worker_recent_idx'),
+            model_name="worker",
+            index=models.Index(fields=["-registered_at", "-id"], name="worker_recent_idx"),
         ),
         migrations.AddIndex(
-            model_name='worker',
-            index=models.Index(fields=['occupation'], name='worker_occupation_idx'),
+            model_name="worker",
+            index=models.Index(fields=["occupation"], name="worker_occupation_idx"),
         ),
         migrations.AddConstraint(
-            model_name='worker',
-            constraint=models.CheckConstraint(condition=models.Q(('welfare_decile__isnull', True), models.Q(('welfare_decile__gte', 1), ('welfare_decile__lte', 10)), _connector='OR'), name='worker_decile_1_10'),
+            model_name="worker",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("welfare_decile__isnull", True),
+                    models.Q(("welfare_decile__gte", 1), ("welfare_decile__lte", 10)),
+                    _connector="OR",
+                ),
+                name="worker_decile_1_10",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='worker',
-            constraint=models.CheckConstraint(condition=models.Q(('sex__in', ['L', 'P'])), name='worker_sex_lp'),
+            model_name="worker",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("sex__in", ["L", "P"])), name="worker_sex_lp"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='worker',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('merged_into__isnull', False), ('status', 'merged')), models.Q(models.Q(('status', 'merged'), _negated=True), ('merged_into__isnull', True)), _connector='OR'), name='worker_merge_target'),
+            model_name="worker",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("merged_into__isnull", False), ("status", "merged")),
+                    models.Q(
+                        models.Q(("status", "merged"), _negated=True), ("merged_into__isnull", True)
+                    ),
+                    _connector="OR",
+                ),
+                name="worker_merge_target",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='worker',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('ended_on__isnull', True), ('status', 'active')), models.Q(('status', 'active'), _negated=True), _connector='OR'), name='worker_active_not_ended'),
+            model_name="worker",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("ended_on__isnull", True), ("status", "active")),
+                    models.Q(("status", "active"), _negated=True),
+                    _connector="OR",
+                ),
+                name="worker_active_not_ended",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payer',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('employer__isnull', False), ('kind', 'employer'), ('worker__isnull', True)), models.Q(('employer__isnull', True), ('kind', 'self'), ('worker__isnull', False)), models.Q(('employer__isnull', True), ('kind', 'program'), ('worker__isnull', True)), _connector='OR'), name='payer_kind_target'),
+            model_name="payer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("employer__isnull", False), ("kind", "employer"), ("worker__isnull", True)
+                    ),
+                    models.Q(
+                        ("employer__isnull", True), ("kind", "self"), ("worker__isnull", False)
+                    ),
+                    models.Q(
+                        ("employer__isnull", True), ("kind", "program"), ("worker__isnull", True)
+                    ),
+                    _connector="OR",
+                ),
+                name="payer_kind_target",
+            ),
         ),
         migrations.AddIndex(
-            model_name='membership',
-            index=models.Index(fields=['worker', 'segment', 'start'], name='membership_worker_idx'),
+            model_name="membership",
+            index=models.Index(fields=["worker", "segment", "start"], name="membership_worker_idx"),
         ),
         migrations.AddIndex(
-            model_name='membership',
-            index=models.Index(fields=['payer', 'start'], name='membership_payer_idx'),
+            model_name="membership",
+            index=models.Index(fields=["payer", "start"], name="membership_payer_idx"),
         ),
         migrations.AddIndex(
-            model_name='membership',
-            index=models.Index(fields=['segment', 'start', 'end'], name='membership_period_idx'),
+            model_name="membership",
+            index=models.Index(fields=["segment", "start", "end"], name="membership_period_idx"),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(('end__isnull', True), ('end__gt', models.F('start')), _connector='OR'), name='membership_period'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end__isnull", True), ("end__gt", models.F("start")), _connector="OR"
+                ),
+                name="membership_period",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(('declared_wage__gt', 0)), name='membership_wage_pos'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("declared_wage__gt", 0)), name="membership_wage_pos"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(('segment__in', ['PU', 'BPU', 'JAKON', 'PMI'])), name='membership_segment'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("segment__in", ["PU", "BPU", "JAKON", "PMI"])),
+                name="membership_segment",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('end__isnull', True), ('end_reason', '')), ('end__isnull', False), _connector='OR'), name='membership_open_no_reason'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("end__isnull", True), ("end_reason", "")),
+                    ("end__isnull", False),
+                    _connector="OR",
+                ),
+                name="membership_open_no_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(condition=models.Q(('end__isnull', True)), fields=('worker', 'segment'), name='membership_one_open_per_segment'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("end__isnull", True)),
+                fields=("worker", "segment"),
+                name="membership_one_open_per_segment",
+            ),
         ),
     ]

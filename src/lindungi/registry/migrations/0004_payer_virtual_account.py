@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0003_name_search_index'),
+        ("registry", "0003_name_search_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='payer',
-            name='virtual_account',
+            model_name="payer",
+            name="virtual_account",
             field=models.CharField(blank=True, max_length=20, null=True, unique=True),
         ),
     ]

@@ -11,6 +11,7 @@ from lindungi.registry.services.memberships import (
     payer_for_employer,
     payer_for_self,
 )
+from lindungi.registry.services.pii_rotate import pii_rotate
 from lindungi.registry.services.workers import (
     WorkerInput,
     worker_correct,
@@ -29,6 +30,7 @@ __all__ = [
     "membership_start",
     "payer_for_employer",
     "payer_for_self",
+    "pii_rotate",
     "worker_correct",
     "worker_end",
     "worker_merge",

@@ -31,6 +31,17 @@ class Collector:
                     self.add(key or field, message)
             return None
 
+    def run_as(self, field: str, check: Callable[[], Any]) -> Any:
+        """Run one check and file every error it raises under `field` (a rule's own key may
+        name another field, e.g. normalise_phone says "phone" for an employer's contact)."""
+        try:
+            return check()
+        except ValidationError as exc:
+            for messages in exc.errors.values():
+                for message in messages:
+                    self.add(field, message)
+            return None
+
     def raise_if_any(self) -> None:
         if self.errors:
             raise ValidationError(self.errors)
@@ -49,7 +60,9 @@ def village_for(code: str, *, actor: Actor, errors: Collector) -> Region | None:
     """A current village inside the actor's scope, or a named error."""
     from lindungi.registry import rules
 
-    normalised = errors.run("village_code", lambda: rules.normalise_region_code(code, level=4))
+    normalised = errors.run(
+        "village_code", lambda: rules.normalise_region_code(code, level=4, field="village_code")
+    )
     if normalised is None:
         return None
     region = Region.objects.filter(
@@ -67,7 +80,7 @@ def occupation_for(code: str | None, *, errors: Collector) -> Occupation | None:
         return None
     occupation = Occupation.objects.filter(code=code).first()
     if occupation is None:
-        errors.add("occupation", f"Pekerjaan '{code}' tidak dikenal (unknown occupation)")
+        errors.add("occupation_code", f"Pekerjaan '{code}' tidak dikenal (unknown occupation)")
     return occupation
 
 

@@ -59,10 +59,10 @@ def _clean(data: EmployerInput, *, actor: Actor) -> dict[str, Any]:
     if data.size_class not in SizeClass.values:
         errors.add("size_class", f"Skala usaha '{data.size_class}' tidak dikenal")
     if data.jkk_risk_group not in RiskGroup.values:
-        errors.add("jkk_risk_group", "Kelompok risiko JKK harus 1–5 (I–V)")
+        errors.add("jkk_risk_group", "Kelompok risiko JKK harus 1-5 (I-V)")
     if data.contact_phone.strip():
         values["contact_phone"] = (
-            errors.run("contact_phone", lambda: rules.normalise_phone(data.contact_phone)) or ""
+            errors.run_as("contact_phone", lambda: rules.normalise_phone(data.contact_phone)) or ""
         )
     values["village"] = village_for(data.village_code, actor=actor, errors=errors)
     errors.raise_if_any()
@@ -75,7 +75,9 @@ def _save(employer: Employer) -> None:
             employer.save()
     except IntegrityError as exc:
         field = "npp" if "npp" in str(exc) else "nib"
-        raise Conflict(f"{field.upper()} sudah terdaftar (already registered)", field=field) from exc
+        raise Conflict(
+            f"{field.upper()} sudah terdaftar (already registered)", field=field
+        ) from exc
 
 
 @transaction.atomic
@@ -85,7 +87,10 @@ def employer_register(*, data: EmployerInput, actor: Actor) -> Employer:
     employer = Employer(**_clean(data, actor=actor))
     _save(employer)
     audit.record(
-        actor=actor, action="employer.register", obj=employer, region_code=employer.village_id,
+        actor=actor,
+        action="employer.register",
+        obj=employer,
+        region_code=employer.village_id,
         after=audit.snapshot(employer),
     )
     return employer
@@ -113,7 +118,7 @@ def employer_correct(
     )
     unknown = set(changes) - CORRECTABLE
     if unknown:
-        raise ValidationError({k: "Tidak dapat dikoreksi (cannot be corrected)" for k in unknown})
+        raise ValidationError(dict.fromkeys(unknown, "Tidak dapat dikoreksi (cannot be corrected)"))
     values = _clean(replace(_current(employer), **changes), actor=actor)
     before = audit.snapshot(employer)
     for name, value in values.items():
@@ -122,8 +127,13 @@ def employer_correct(
     _save(employer)
     old, new = audit.diff(before, audit.snapshot(employer))
     audit.record(
-        actor=actor, action="employer.correct", obj=employer, region_code=employer.village_id,
-        before=old, after=new, note=reason,
+        actor=actor,
+        action="employer.correct",
+        obj=employer,
+        region_code=employer.village_id,
+        before=old,
+        after=new,
+        note=reason,
     )
     return employer
 

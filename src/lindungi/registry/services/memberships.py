@@ -13,8 +13,8 @@ from lindungi.core.errors import Conflict, NotFound, ValidationError
 from lindungi.reference.selectors import rate_in_force
 from lindungi.registry import rules
 from lindungi.registry.models import (
-    EndReason,
     Employer,
+    EndReason,
     Membership,
     Payer,
     PayerKind,
@@ -60,11 +60,17 @@ def check_membership(
 
 
 def _check_bpu_income(wage: int, on: date) -> None:
-    low = int(rate_in_force("bpu_income_min", "", on).value)
-    high = int(rate_in_force("bpu_income_max", "", on).value)
+    try:
+        low = int(rate_in_force("bpu_income_min", "", on).value)
+        high = int(rate_in_force("bpu_income_max", "", on).value)
+    except NotFound as exc:
+        # No income table in force that day: the start date is the problem, not the actor's scope.
+        raise ValidationError(
+            {"start": f"Tidak ada tabel penghasilan BPU yang berlaku pada {on.isoformat()}"}
+        ) from exc
     if not low <= wage <= high:
         raise ValidationError(
-            {"declared_wage": f"Penghasilan BPU harus Rp{low:,}–Rp{high:,}".replace(",", ".")}
+            {"declared_wage": f"Penghasilan BPU harus Rp{low:,} - Rp{high:,}".replace(",", ".")}
         )
 
 
@@ -102,8 +108,11 @@ def membership_start(
     )
     if worker.status != WorkerStatus.ACTIVE:
         raise Conflict("Peserta tidak aktif (worker is not active)")
-    if payer.kind == PayerKind.EMPLOYER and not access.in_scope(actor, payer.employer):
+    if payer.employer is not None and not access.in_scope(actor, payer.employer):
         raise NotFound("employer")
+    if payer.kind == PayerKind.SELF and payer.worker_id != worker.pk:
+        # A self-payer account bills its own worker only; anything else bills a stranger.
+        raise ValidationError({"payer": "Pembayar mandiri harus peserta itu sendiri (own account)"})
     chosen = frozenset(p.upper() for p in programmes)
     errors = check_membership(
         segment=segment, payer_kind=payer.kind, programmes=chosen, wage=declared_wage
@@ -113,13 +122,20 @@ def membership_start(
     if segment == Segment.BPU:
         _check_bpu_income(declared_wage, start)
     membership = Membership(
-        worker=worker, segment=segment, payer=payer, declared_wage=declared_wage, start=start,
+        worker=worker,
+        segment=segment,
+        payer=payer,
+        declared_wage=declared_wage,
+        start=start,
         kpj=rules.normalise_kpj(kpj) if kpj else None,
         **{p.lower(): p in chosen for p in PROGRAMMES},
     )
     _save(membership)
     audit.record(
-        actor=actor, action="membership.start", obj=membership, region_code=worker.village_id,
+        actor=actor,
+        action="membership.start",
+        obj=membership,
+        region_code=worker.village_id,
         after=audit.snapshot(membership),
     )
     return membership
@@ -151,13 +167,19 @@ def membership_end(*, membership_id: int, on: date, reason: str, actor: Actor) -
     if membership.end is not None:
         raise Conflict("Kepesertaan sudah berakhir (membership already ended)")
     if on <= membership.start:
-        raise ValidationError({"end": "Tanggal akhir harus setelah tanggal mulai (end after start)"})
+        raise ValidationError(
+            {"end": "Tanggal akhir harus setelah tanggal mulai (end after start)"}
+        )
     before = audit.snapshot(membership)
     membership.end, membership.end_reason = on, reason
     _save(membership, update_fields=["end", "end_reason"])
     old, new = audit.diff(before, audit.snapshot(membership))
     audit.record(
-        actor=actor, action="membership.end", obj=membership,
-        region_code=membership.worker.village_id, before=old, after=new,
+        actor=actor,
+        action="membership.end",
+        obj=membership,
+        region_code=membership.worker.village_id,
+        before=old,
+        after=new,
     )
     return membership

@@ -18,6 +18,7 @@ from lindungi.registry import rules
 from lindungi.registry.models import (
     EndReason,
     Membership,
+    Payer,
     Sex,
     Source,
     VillageRole,
@@ -71,7 +72,7 @@ def _clean(data: WorkerInput, *, actor: Actor, today: date) -> tuple[dict[str, A
     if data.sex not in Sex.values:
         errors.add("sex", "Jenis kelamin harus L atau P (sex must be L or P)")
     if data.welfare_decile is not None and not 1 <= data.welfare_decile <= 10:
-        errors.add("welfare_decile", "Desil harus 1–10 (welfare decile must be 1 to 10)")
+        errors.add("welfare_decile", "Desil harus 1-10 (welfare decile must be 1 to 10)")
     if data.village_role not in VillageRole.values:
         errors.add("village_role", f"Peran desa '{data.village_role}' tidak dikenal")
     if data.source not in Source.values:
@@ -136,7 +137,10 @@ def worker_register(*, data: WorkerInput, actor: Actor) -> Worker:
     _save(worker)
     after = audit.snapshot(worker) | {"nik": pii.mask_nik(nik) if nik else ""}
     audit.record(
-        actor=actor, action="worker.register", obj=worker, region_code=worker.village_id,
+        actor=actor,
+        action="worker.register",
+        obj=worker,
+        region_code=worker.village_id,
         after=after,
     )
     return worker
@@ -169,7 +173,7 @@ def worker_correct(
     )
     unknown = set(changes) - CORRECTABLE
     if unknown:
-        raise ValidationError({k: "Tidak dapat dikoreksi (cannot be corrected)" for k in unknown})
+        raise ValidationError(dict.fromkeys(unknown, "Tidak dapat dikoreksi (cannot be corrected)"))
     if worker.status == WorkerStatus.MERGED:
         raise Conflict("Peserta sudah digabung (worker was merged into another)")
     current = _current_input(worker)
@@ -189,13 +193,21 @@ def worker_correct(
     if phone != current.phone:
         old["phone"], new["phone"] = "changed", "changed"
     audit.record(
-        actor=actor, action="worker.correct", obj=worker, region_code=worker.village_id,
-        before=old, after=new, note=reason,
+        actor=actor,
+        action="worker.correct",
+        obj=worker,
+        region_code=worker.village_id,
+        before=old,
+        after=new,
+        note=reason,
     )
     return worker
 
 
-END_REASON_FOR = {WorkerStatus.DECEASED: EndReason.DIED, WorkerStatus.ENDED: EndReason.RESIGNED}
+END_REASON_FOR: dict[str, str] = {
+    WorkerStatus.DECEASED: EndReason.DIED,
+    WorkerStatus.ENDED: EndReason.RESIGNED,
+}
 
 
 @transaction.atomic
@@ -211,23 +223,50 @@ def worker_end(*, worker_id: int, on: date, status: str, actor: Actor, note: str
     open_memberships = Membership.objects.filter(worker=worker, end__isnull=True)
     if open_memberships.filter(start__gte=on).exists():
         raise ValidationError({"on": "Ada kepesertaan yang dimulai setelah tanggal ini"})
-    ended = open_memberships.update(end=on, end_reason=END_REASON_FOR[status])
+    ended_ids = _end_memberships(worker, on=on, reason=END_REASON_FOR[status], actor=actor)
     before = audit.snapshot(worker)
     worker.status, worker.ended_on, worker.updated_at = status, on, timezone.now()
     worker.save(update_fields=["status", "ended_on", "updated_at"])
     old, new = audit.diff(before, audit.snapshot(worker))
     audit.record(
-        actor=actor, action="worker.end", obj=worker, region_code=worker.village_id,
-        before=old, after=new | {"memberships_ended": ended}, note=note,
+        actor=actor,
+        action="worker.end",
+        obj=worker,
+        region_code=worker.village_id,
+        before=old,
+        after=new | {"memberships_ended": len(ended_ids), "memberships": ended_ids},
+        note=note,
     )
     return worker
 
 
+def _end_memberships(worker: Worker, *, on: date, reason: str, actor: Actor) -> list[int]:
+    """End the worker's open memberships in one statement; each keeps its own audit trail."""
+    open_memberships = Membership.objects.filter(worker=worker, end__isnull=True)
+    ended_ids = list(open_memberships.order_by("pk").values_list("pk", flat=True))
+    open_memberships.update(end=on, end_reason=reason)
+    for pk in ended_ids:
+        audit.record(
+            actor=actor,
+            action="membership.end",
+            object_type=Membership._meta.label_lower,
+            object_id=str(pk),
+            region_code=worker.village_id,
+            before={"end": None, "end_reason": ""},
+            after={"end": on.isoformat(), "end_reason": reason},
+            note="worker.end",
+        )
+    return ended_ids
+
+
 @transaction.atomic
 def worker_merge(*, survivor_id: int, duplicate_id: int, actor: Actor, note: str = "") -> Worker:
-    """Fold a duplicate record into the survivor: memberships move, the duplicate stays as a link."""
+    """Fold a duplicate into the survivor: memberships move, the duplicate stays as a link."""
+    access.require(actor, access.MERGE_WORKER)
     if survivor_id == duplicate_id:
-        raise ValidationError({"duplicate": "Tidak dapat menggabung peserta dengan dirinya sendiri"})
+        raise ValidationError(
+            {"duplicate": "Tidak dapat menggabung peserta dengan dirinya sendiri"}
+        )
     qs = Worker.objects.select_for_update()
     # Lock in key order so two merges of the same pair cannot deadlock.
     first, second = sorted((survivor_id, duplicate_id))
@@ -243,6 +282,7 @@ def worker_merge(*, survivor_id: int, duplicate_id: int, actor: Actor, note: str
                 "dengan kepesertaan peserta utama (memberships overlap)"
             )
     Membership.objects.filter(worker=duplicate).update(worker=survivor)
+    _move_self_payer(duplicate=duplicate, survivor=survivor)
     nik_moved = survivor.nik_index is None and duplicate.nik_index is not None
     if nik_moved:
         survivor.nik_index, survivor.nik_enc = duplicate.nik_index, duplicate.nik_enc
@@ -252,11 +292,31 @@ def worker_merge(*, survivor_id: int, duplicate_id: int, actor: Actor, note: str
     duplicate.save(update_fields=["nik_index", "nik_enc", "status", "merged_into", "updated_at"])
     survivor.save(update_fields=["nik_index", "nik_enc", "updated_at"])
     audit.record(
-        actor=actor, action="worker.merge", obj=survivor, region_code=survivor.village_id,
-        after={"merged": duplicate.pk, "memberships": [m.pk for m in moved], "nik_moved": nik_moved},
+        actor=actor,
+        action="worker.merge",
+        obj=survivor,
+        region_code=survivor.village_id,
+        after={
+            "merged": duplicate.pk,
+            "memberships": [m.pk for m in moved],
+            "nik_moved": nik_moved,
+        },
         note=note,
     )
     return survivor
+
+
+def _move_self_payer(*, duplicate: Worker, survivor: Worker) -> None:
+    """Moved self-paid memberships must bill the survivor, not the record that was merged."""
+    old = Payer.objects.filter(worker=duplicate).first()
+    if old is None:
+        return
+    kept = Payer.objects.filter(worker=survivor).first()
+    if kept is None:
+        old.worker, old.label = survivor, survivor.full_name
+        old.save(update_fields=["worker", "label"])
+    else:
+        Membership.objects.filter(payer=old).update(payer=kept)
 
 
 def _overlaps(worker_id: int, m: Membership) -> bool:
@@ -278,7 +338,10 @@ def worker_reveal(*, worker_id: int, field: str, actor: Actor, purpose: str = ""
     blob = getattr(worker, PII_FIELDS[field])
     value = pii.decrypt(blob, field=field) if blob else ""
     audit.record(
-        actor=actor, action=f"worker.reveal_{field}", obj=worker, region_code=worker.village_id,
+        actor=actor,
+        action=f"worker.reveal_{field}",
+        obj=worker,
+        region_code=worker.village_id,
         note=purpose,
     )
     return value
