@@ -1,7 +1,10 @@
 # Lindungi — the two commands of the README, and the checks CI runs.
 # Django 6 needs Python 3.12+: pick the newest suitable interpreter on this machine, falling back
 # to python3 (on 3.11 pip resolves Django 5.2 LTS, which the code also supports).
-PYTHON ?= $(shell for p in python3.12 python3.13 $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3) $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3) python3; do command -v $$p >/dev/null 2>&1 && { echo $$p; break; }; done)
+PYTHON ?= $(shell for p in python3.12 python3.13 $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3) $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3); do $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
+ifeq ($(strip $(PYTHON)),)
+PYTHON := python3
+endif
 VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
