@@ -8,181 +8,405 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('registry', '0004_payer_virtual_account'),
+        ("registry", "0004_payer_virtual_account"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PaidThrough',
+            name="PaidThrough",
             fields=[
-                ('membership', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, primary_key=True, related_name='paid_through', serialize=False, to='registry.membership')),
-                ('month', models.DateField(blank=True, null=True)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "membership",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        primary_key=True,
+                        related_name="paid_through",
+                        serialize=False,
+                        to="registry.membership",
+                    ),
+                ),
+                ("month", models.DateField(blank=True, null=True)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
         ),
         migrations.CreateModel(
-            name='BillingRun',
+            name="BillingRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField()),
-                ('status', models.CharField(choices=[('queued', 'Antre'), ('running', 'Berjalan'), ('done', 'Selesai'), ('failed', 'Gagal')], default='queued', max_length=8)),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('claimed_by', models.CharField(blank=True, default='', max_length=64)),
-                ('heartbeat_at', models.DateTimeField(blank=True, null=True)),
-                ('progress_done', models.BigIntegerField(default=0)),
-                ('progress_total', models.BigIntegerField(default=0)),
-                ('invoices_created', models.IntegerField(default=0)),
-                ('lines_created', models.BigIntegerField(default=0)),
-                ('adjustment_lines', models.BigIntegerField(default=0)),
-                ('amount_billed', models.BigIntegerField(default=0)),
-                ('rule_rows', models.JSONField(blank=True, default=list)),
-                ('error', models.TextField(blank=True, default='')),
-                ('requested_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Antre"),
+                            ("running", "Berjalan"),
+                            ("done", "Selesai"),
+                            ("failed", "Gagal"),
+                        ],
+                        default="queued",
+                        max_length=8,
+                    ),
+                ),
+                ("requested_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("claimed_by", models.CharField(blank=True, default="", max_length=64)),
+                ("heartbeat_at", models.DateTimeField(blank=True, null=True)),
+                ("progress_done", models.BigIntegerField(default=0)),
+                ("progress_total", models.BigIntegerField(default=0)),
+                ("invoices_created", models.IntegerField(default=0)),
+                ("lines_created", models.BigIntegerField(default=0)),
+                ("adjustment_lines", models.BigIntegerField(default=0)),
+                ("amount_billed", models.BigIntegerField(default=0)),
+                ("rule_rows", models.JSONField(blank=True, default=list)),
+                ("error", models.TextField(blank=True, default="")),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-requested_at', '-id'],
+                "ordering": ["-requested_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Invoice',
+            name="Invoice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField()),
-                ('number', models.CharField(max_length=32, unique=True)),
-                ('kind', models.CharField(choices=[('regular', 'Tagihan'), ('adjustment', 'Penyesuaian')], max_length=12)),
-                ('issued_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('due_date', models.DateField()),
-                ('total', models.BigIntegerField()),
-                ('payer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='invoices', to='registry.payer')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='invoices', to='contributions.billingrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField()),
+                ("number", models.CharField(max_length=32, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("regular", "Tagihan"), ("adjustment", "Penyesuaian")],
+                        max_length=12,
+                    ),
+                ),
+                ("issued_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("due_date", models.DateField()),
+                ("total", models.BigIntegerField()),
+                (
+                    "payer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="invoices",
+                        to="registry.payer",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="invoices",
+                        to="contributions.billingrun",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='InvoiceLine',
+            name="InvoiceLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField()),
-                ('programme', models.CharField(max_length=8)),
-                ('employer_share', models.BigIntegerField()),
-                ('worker_share', models.BigIntegerField()),
-                ('amount', models.BigIntegerField()),
-                ('is_adjustment', models.BooleanField(default=False)),
-                ('invoice', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='contributions.invoice')),
-                ('membership', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.membership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField()),
+                ("programme", models.CharField(max_length=8)),
+                ("employer_share", models.BigIntegerField()),
+                ("worker_share", models.BigIntegerField()),
+                ("amount", models.BigIntegerField()),
+                ("is_adjustment", models.BooleanField(default=False)),
+                (
+                    "invoice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="lines",
+                        to="contributions.invoice",
+                    ),
+                ),
+                (
+                    "membership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.membership",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Payment',
+            name="Payment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('virtual_account', models.CharField(max_length=20)),
-                ('amount', models.BigIntegerField()),
-                ('paid_on', models.DateField()),
-                ('bank_reference', models.CharField(max_length=64, unique=True)),
-                ('status', models.CharField(choices=[('unmatched', 'Belum dikenali'), ('matched', 'Dikenali'), ('reversed', 'Dibatalkan')], max_length=10)),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('payer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='payments', to='registry.payer')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("virtual_account", models.CharField(max_length=20)),
+                ("amount", models.BigIntegerField()),
+                ("paid_on", models.DateField()),
+                ("bank_reference", models.CharField(max_length=64, unique=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("unmatched", "Belum dikenali"),
+                            ("matched", "Dikenali"),
+                            ("reversed", "Dibatalkan"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "payer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="payments",
+                        to="registry.payer",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='LedgerEntry',
+            name="LedgerEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('kind', models.CharField(choices=[('charge', 'Tagihan'), ('payment', 'Pembayaran'), ('fine', 'Denda'), ('reversal', 'Pembalikan')], max_length=10)),
-                ('amount', models.BigIntegerField()),
-                ('note', models.CharField(blank=True, default='', max_length=200)),
-                ('invoice', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contributions.invoice')),
-                ('payer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ledger', to='registry.payer')),
-                ('reverses', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reversed_by', to='contributions.ledgerentry')),
-                ('payment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contributions.payment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("charge", "Tagihan"),
+                            ("payment", "Pembayaran"),
+                            ("fine", "Denda"),
+                            ("reversal", "Pembalikan"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("amount", models.BigIntegerField()),
+                ("note", models.CharField(blank=True, default="", max_length=200)),
+                (
+                    "invoice",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="contributions.invoice",
+                    ),
+                ),
+                (
+                    "payer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="ledger",
+                        to="registry.payer",
+                    ),
+                ),
+                (
+                    "reverses",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reversed_by",
+                        to="contributions.ledgerentry",
+                    ),
+                ),
+                (
+                    "payment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="contributions.payment",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Allocation',
+            name="Allocation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', models.BigIntegerField()),
-                ('allocated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('line', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='allocations', to='contributions.invoiceline')),
-                ('payment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='allocations', to='contributions.payment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("amount", models.BigIntegerField()),
+                ("allocated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "line",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="allocations",
+                        to="contributions.invoiceline",
+                    ),
+                ),
+                (
+                    "payment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="allocations",
+                        to="contributions.payment",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PaymentImport',
+            name="PaymentImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file_name', models.CharField(max_length=255)),
-                ('sha256', models.CharField(max_length=64)),
-                ('imported_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('rows_read', models.IntegerField(default=0)),
-                ('payments_created', models.IntegerField(default=0)),
-                ('duplicates', models.IntegerField(default=0)),
-                ('unmatched', models.IntegerField(default=0)),
-                ('invalid', models.IntegerField(default=0)),
-                ('problems', models.JSONField(blank=True, default=list)),
-                ('imported_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file_name", models.CharField(max_length=255)),
+                ("sha256", models.CharField(max_length=64)),
+                ("imported_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("rows_read", models.IntegerField(default=0)),
+                ("payments_created", models.IntegerField(default=0)),
+                ("duplicates", models.IntegerField(default=0)),
+                ("unmatched", models.IntegerField(default=0)),
+                ("invalid", models.IntegerField(default=0)),
+                ("problems", models.JSONField(blank=True, default=list)),
+                (
+                    "imported_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='payment',
-            name='source_import',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='payments', to='contributions.paymentimport'),
+            model_name="payment",
+            name="source_import",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="payments",
+                to="contributions.paymentimport",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='billingrun',
-            constraint=models.CheckConstraint(condition=models.Q(('month__day', 1)), name='billing_run_month_first_day'),
+            model_name="billingrun",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("month__day", 1)), name="billing_run_month_first_day"
+            ),
         ),
         migrations.AddIndex(
-            model_name='invoice',
-            index=models.Index(fields=['payer', 'month'], name='invoice_payer_month_idx'),
+            model_name="invoice",
+            index=models.Index(fields=["payer", "month"], name="invoice_payer_month_idx"),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.UniqueConstraint(fields=('payer', 'month', 'run'), name='invoice_once_per_run'),
+            model_name="invoice",
+            constraint=models.UniqueConstraint(
+                fields=("payer", "month", "run"), name="invoice_once_per_run"
+            ),
         ),
         migrations.AddIndex(
-            model_name='invoiceline',
-            index=models.Index(fields=['membership', 'programme', 'month'], name='line_key_idx'),
+            model_name="invoiceline",
+            index=models.Index(fields=["membership", "programme", "month"], name="line_key_idx"),
         ),
         migrations.AddIndex(
-            model_name='invoiceline',
-            index=models.Index(fields=['invoice'], name='line_invoice_idx'),
+            model_name="invoiceline",
+            index=models.Index(fields=["invoice"], name="line_invoice_idx"),
         ),
         migrations.AddConstraint(
-            model_name='invoiceline',
-            constraint=models.CheckConstraint(condition=models.Q(('amount', django.db.models.expressions.CombinedExpression(models.F('employer_share'), '+', models.F('worker_share')))), name='line_amount_is_sum'),
+            model_name="invoiceline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "amount",
+                        django.db.models.expressions.CombinedExpression(
+                            models.F("employer_share"), "+", models.F("worker_share")
+                        ),
+                    )
+                ),
+                name="line_amount_is_sum",
+            ),
         ),
         migrations.AddIndex(
-            model_name='ledgerentry',
-            index=models.Index(fields=['payer', 'at'], name='ledger_payer_idx'),
+            model_name="ledgerentry",
+            index=models.Index(fields=["payer", "at"], name="ledger_payer_idx"),
         ),
         migrations.AddIndex(
-            model_name='allocation',
-            index=models.Index(fields=['line'], name='allocation_line_idx'),
+            model_name="allocation",
+            index=models.Index(fields=["line"], name="allocation_line_idx"),
         ),
         migrations.AddConstraint(
-            model_name='allocation',
-            constraint=models.CheckConstraint(condition=models.Q(('amount', 0), _negated=True), name='allocation_nonzero'),
+            model_name="allocation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount", 0), _negated=True), name="allocation_nonzero"
+            ),
         ),
         migrations.AddIndex(
-            model_name='payment',
-            index=models.Index(fields=['status', 'recorded_at'], name='payment_status_idx'),
+            model_name="payment",
+            index=models.Index(fields=["status", "recorded_at"], name="payment_status_idx"),
         ),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='payment_amount_positive'),
+            model_name="payment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="payment_amount_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('payer__isnull', True), ('status', 'unmatched')), models.Q(models.Q(('status', 'unmatched'), _negated=True), ('payer__isnull', False)), _connector='OR'), name='payment_matched_has_payer'),
+            model_name="payment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("payer__isnull", True), ("status", "unmatched")),
+                    models.Q(
+                        models.Q(("status", "unmatched"), _negated=True), ("payer__isnull", False)
+                    ),
+                    _connector="OR",
+                ),
+                name="payment_matched_has_payer",
+            ),
         ),
     ]

@@ -50,9 +50,7 @@ class BillingRun(models.Model):
     class Meta:
         ordering = ["-requested_at", "-id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(month__day=1), name="billing_run_month_first_day"
-            ),
+            models.CheckConstraint(condition=Q(month__day=1), name="billing_run_month_first_day"),
         ]
 
     def __str__(self) -> str:
