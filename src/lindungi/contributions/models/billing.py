@@ -109,3 +109,6 @@ class InvoiceLine(models.Model):
                 name="line_amount_is_sum",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} {self.month:%Y-%m} Rp{self.amount}"

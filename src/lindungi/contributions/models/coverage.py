@@ -19,3 +19,6 @@ class PaidThrough(models.Model):
     )
     month = models.DateField(null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"membership #{self.membership_id} paid through {self.month or '-'}"

@@ -90,6 +90,9 @@ class Allocation(models.Model):
         ]
         indexes = [models.Index(fields=["line"], name="allocation_line_idx")]
 
+    def __str__(self) -> str:
+        return f"Rp{self.amount} -> line #{self.line_id}"
+
 
 class LedgerKind(models.TextChoices):
     CHARGE = "charge", "Tagihan"
@@ -120,3 +123,6 @@ class LedgerEntry(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["payer", "at"], name="ledger_payer_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} Rp{self.amount}"
