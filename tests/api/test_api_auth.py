@@ -42,6 +42,11 @@ ME_KUKAR = {
     "organisation_id": None,
     "permissions": [
         "analytics.view_aggregates",
+        "contributions.record_payment",
+        "contributions.run_billing",
+        "contributions.view_arrears",
+        "contributions.view_billing",
+        "contributions.view_payments",
         "registry.correct_employer",
         "registry.correct_worker",
         "registry.end_membership",

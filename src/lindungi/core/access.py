@@ -55,8 +55,15 @@ VIEW_AUDIT = "core.view_audit"
 VIEW_AGGREGATES = "analytics.view_aggregates"
 MANAGE_USERS = "accounts.manage_users"
 ROTATE_PII_KEYS = "core.rotate_pii_keys"
+RUN_BILLING = "contributions.run_billing"
+VIEW_BILLING = "contributions.view_billing"
+RECORD_PAYMENT = "contributions.record_payment"
+VIEW_PAYMENTS = "contributions.view_payments"
+VIEW_ARREARS = "contributions.view_arrears"
 
 _READ = {VIEW_WORKER, VIEW_EMPLOYER, VIEW_MEMBERSHIP, VIEW_AGGREGATES}
+_MONEY_READ = {VIEW_BILLING, VIEW_PAYMENTS, VIEW_ARREARS}
+_MONEY_WRITE = {RUN_BILLING, RECORD_PAYMENT}
 _REGISTRY_WRITE = {
     REGISTER_WORKER,
     CORRECT_WORKER,
@@ -71,12 +78,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset(
         _READ
         | _REGISTRY_WRITE
+        | _MONEY_READ
+        | _MONEY_WRITE
         | {MERGE_WORKER, REVEAL_PII, EDIT_RULES, VIEW_AUDIT, MANAGE_USERS, ROTATE_PII_KEYS}
     ),
-    Role.BRANCH_OFFICER: frozenset(_READ | _REGISTRY_WRITE | {MERGE_WORKER, REVEAL_PII}),
-    Role.COMPLIANCE_OFFICER: frozenset(_READ | {REVEAL_PII}),
-    Role.LABOUR_INSPECTOR: frozenset(_READ),
-    Role.REGIONAL_PLANNER: frozenset(_READ | {REGISTER_WORKER, CORRECT_WORKER}),
+    Role.BRANCH_OFFICER: frozenset(
+        _READ | _REGISTRY_WRITE | _MONEY_READ | _MONEY_WRITE | {MERGE_WORKER, REVEAL_PII}
+    ),
+    Role.COMPLIANCE_OFFICER: frozenset(_READ | _MONEY_READ | {REVEAL_PII}),
+    Role.LABOUR_INSPECTOR: frozenset(_READ | {VIEW_BILLING, VIEW_ARREARS}),
+    Role.REGIONAL_PLANNER: frozenset(_READ | _MONEY_READ | {REGISTER_WORKER, CORRECT_WORKER}),
     Role.VILLAGE_OFFICER: frozenset(
         {VIEW_WORKER, VIEW_MEMBERSHIP, VIEW_AGGREGATES, REGISTER_WORKER, CORRECT_WORKER, REVEAL_PII}
     ),
