@@ -184,12 +184,13 @@ MONTH_NO = {
     "sqlite": "(CAST(substr({c}, 1, 4) AS INTEGER) * 12 + CAST(substr({c}, 6, 2) AS INTEGER) - 1)",
 }
 GREATEST = {"postgresql": "GREATEST", "sqlite": "MAX"}
-# ls: overdue lines in scope. A key (payer, membership, programme, month) with a negative
-# adjustment owes only its net sum: each positive line owes what the net leaves after the
-# older positive lines (oldest first, as allocation fills them). pd: what each payment made by
-# the date holds of each line, net of reversals. A portion is an unpaid remainder (months late
-# to the date) or a payment after the due date (months late to its day); fines are rounded
-# once per payer, contribution month, due date and months late.
+# ls, lo: overdue lines in scope and what each owes. A key (payer, membership, programme,
+# month) with a negative adjustment owes only its net sum: each positive line owes what the net
+# leaves after the older positive lines (oldest first, as allocation fills them). pd: what each
+# payment made by the date holds of each line, net of reversals. A portion is an unpaid
+# remainder (months late to the date) or a payment after the due date (months late to its
+# day); fines are rounded once per payer, contribution month, due date and months late. Sets
+# are combined by UNION ALL and GROUP BY rather than joins of CTEs, which SQLite would nest.
 ARREARS_SQL = """
 WITH ls AS (
     SELECT i.payer_id, i.due_date, i.region_code, l.id AS line_id, l.month, l.amount, m.segment,
@@ -203,34 +204,42 @@ WITH ls AS (
       JOIN registry_membership m ON m.id = l.membership_id
      WHERE i.id IN ({scoped}) AND i.due_date < %s
 ),
+lo AS (
+    SELECT payer_id, due_date, region_code, line_id, month, segment,
+           CASE WHEN amount <= 0 OR net - older <= 0 THEN 0
+                WHEN net - older >= amount THEN amount
+                ELSE net - older END AS owed
+      FROM ls
+),
 pd AS (
-    SELECT a.line_id, p.paid_on, SUM(a.amount) AS amount
-      FROM contributions_allocation a
+    SELECT lo.line_id, lo.payer_id, lo.region_code, lo.month, lo.segment, lo.due_date,
+           p.paid_on, SUM(a.amount) AS amount
+      FROM lo
+      JOIN contributions_allocation a ON a.line_id = lo.line_id
       JOIN contributions_payment p ON p.id = a.payment_id
-     WHERE a.line_id IN (SELECT line_id FROM ls) AND p.paid_on <= %s
-     GROUP BY a.line_id, a.payment_id, p.paid_on
+     WHERE p.paid_on <= %s
+     GROUP BY lo.line_id, lo.payer_id, lo.region_code, lo.month, lo.segment, lo.due_date,
+              a.payment_id, p.paid_on
     HAVING SUM(a.amount) > 0
 ),
-paid AS (
-    SELECT line_id, SUM(amount) AS amount FROM pd GROUP BY line_id
-),
-owed AS (
-    SELECT ls.payer_id, ls.due_date, ls.region_code, ls.line_id, ls.month, ls.segment,
-           CASE WHEN ls.amount <= 0 OR ls.net - ls.older <= 0 THEN 0
-                WHEN ls.net - ls.older >= ls.amount THEN ls.amount
-                ELSE ls.net - ls.older END AS owed,
-           COALESCE(paid.amount, 0) AS paid
-      FROM ls LEFT JOIN paid ON paid.line_id = ls.line_id
+unpaid AS (
+    SELECT payer_id, region_code, month, segment, due_date, SUM(owed) - SUM(paid) AS amount
+      FROM (SELECT line_id, payer_id, region_code, month, segment, due_date, owed, 0 AS paid
+              FROM lo
+            UNION ALL
+            SELECT line_id, payer_id, region_code, month, segment, due_date, 0, amount FROM pd
+           ) u
+     GROUP BY line_id, payer_id, region_code, month, segment, due_date
+    HAVING SUM(owed) > SUM(paid)
 ),
 portion AS (
-    SELECT o.payer_id, o.region_code, o.month, o.segment, o.due_date, 1 AS is_open,
-           o.owed - o.paid AS amount, CAST(%s AS INTEGER) AS settled
-      FROM owed o WHERE o.owed > o.paid
+    SELECT payer_id, region_code, month, segment, due_date, 1 AS is_open, amount,
+           CAST(%s AS INTEGER) AS settled
+      FROM unpaid
     UNION ALL
-    SELECT o.payer_id, o.region_code, o.month, o.segment, o.due_date, 0 AS is_open,
-           pd.amount, {paid_no} AS settled
-      FROM pd JOIN owed o ON o.line_id = pd.line_id
-     WHERE pd.paid_on > o.due_date
+    SELECT payer_id, region_code, month, segment, due_date, 0 AS is_open, amount,
+           {paid_no} AS settled
+      FROM pd WHERE paid_on > due_date
 ),
 priced AS (
     SELECT ls.payer_id, ls.region_code, ls.month, ls.due_date, ls.is_open, ls.amount,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -101,7 +101,7 @@ class Assessment:
     first_unpaid: date | None = None
     first_due: date | None = None  # due date of first_unpaid
     lapse_after: int | None = None  # months, when a lapse rule is in force
-    rules: tuple[RuleRef, ...] = field(default=())
+    rules: tuple[RuleRef, ...] = ()
 
 
 # --- months -------------------------------------------------------------------------------
