@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "lindungi.accounts",
     "lindungi.registry",
     "lindungi.contributions",
+    "lindungi.ingest",
     "lindungi.web",
 ]
 

@@ -19,8 +19,11 @@ from lindungi.contributions.models import (
     Invoice,
     InvoiceLine,
     LedgerEntry,
+    PaidThrough,
     RunStatus,
 )
+from lindungi.contributions.models.payments import PayerAccount
+from lindungi.contributions.payments.services import payment_record
 from lindungi.contributions.rules import ContributionInputError
 from lindungi.core.errors import PermissionDenied, ValidationError
 from lindungi.core.models import AuditEvent
@@ -307,3 +310,23 @@ def test_others_may_not(persona: str, request: Any) -> None:
         billing_run_request(month=NOV, actor=request.getfixturevalue(persona))
     assert not BillingRun.objects.exists()
     assert not AuditEvent.objects.filter(action__startswith="billing").exists()
+
+
+def test_credit_held_before_the_run_pays_the_new_lines(make: Any) -> None:
+    """A self-paying worker who paid ahead is paid through the billed month after the run."""
+    own = make("BPU", 1_000_000).payer
+    Payer.objects.filter(pk=own.pk).update(virtual_account="8800000000077")
+    payment_record(
+        virtual_account="8800000000077",
+        amount=20_000,
+        paid_on=date(2026, 11, 2),
+        bank_reference="PREPAID-1",
+        actor=None,
+    )
+    assert PayerAccount.objects.get(payer=own).credit == 20_000
+    run = bill()
+    assert PayerAccount.objects.get(payer=own).credit == 3_200
+    membership = Membership.objects.get(payer=own)
+    assert PaidThrough.objects.get(membership=membership).month == NOV
+    event = AuditEvent.objects.get(action="billing.run", object_id=str(run.pk))
+    assert (event.after["credit_payers"], event.after["credit_allocated"]) == (1, 16_800)

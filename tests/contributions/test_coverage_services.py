@@ -3,10 +3,8 @@ the given memberships only; and its place after allocation (payments) and billin
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -16,8 +14,7 @@ from lindungi.contributions.coverage.services import (
     paid_through_refresh_for_run,
 )
 from lindungi.contributions.models import Allocation, InvoiceLine, PaidThrough
-from lindungi.contributions.payments import allocation
-from lindungi.contributions.payments.services import payment_record
+from lindungi.contributions.payments.services import payment_record, payment_reverse
 
 pytestmark = pytest.mark.django_db
 SEP, OCT, NOV, DEC = d("2026-09"), d("2026-10"), d("2026-11"), d("2026-12")
@@ -193,12 +190,6 @@ def test_after_a_billing_run_only_affected_memberships() -> None:
 
 # --- with the payments code ---------------------------------------------------------------
 
-# The payments package calls the refresh somewhere (docs/coverage.md says where).
-HOOKED = any(
-    "paid_through_refresh" in path.read_text()
-    for path in Path(inspect.getfile(allocation)).parent.glob("*.py")
-)
-
 
 def _record(acct: Account, amount: int, reference: str) -> None:
     payment_record(
@@ -215,11 +206,6 @@ def _with_virtual_account(acct: Account) -> None:
     acct.payer.save(update_fields=["virtual_account"])
 
 
-@pytest.mark.xfail(
-    not HOOKED,
-    reason="the payments code does not call paid_through_refresh yet (docs/coverage.md)",
-    strict=True,
-)
 def test_recording_a_payment_moves_paid_through() -> None:
     acct, _ = billed(SEP, OCT, NOV)
     _with_virtual_account(acct)
@@ -239,3 +225,19 @@ def test_refresh_after_allocation_matches_what_was_paid() -> None:
     _record(acct, 10_400, "COV-4")  # 3,600 more for JKK, 6,800 for JKM
     paid_through_refresh(membership_ids=[acct.membership.pk])
     assert paid_through(acct) == NOV
+
+
+def test_reversing_a_payment_moves_paid_through_back() -> None:
+    acct, _ = billed(SEP, OCT, NOV)
+    _with_virtual_account(acct)
+    _record(acct, 16_800, "COV-R1")
+    second = payment_record(
+        virtual_account=f"88{acct.payer.pk:012d}",
+        amount=16_800,
+        paid_on=PAID,
+        bank_reference="COV-R2",
+        actor=None,
+    )
+    assert paid_through(acct) == OCT
+    payment_reverse(payment_id=second.pk, reason="bounced", actor=None)
+    assert paid_through(acct) == SEP

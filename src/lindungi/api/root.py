@@ -16,6 +16,7 @@ from ninja.errors import ValidationError as SchemaError
 
 from lindungi.accounts.api import router as accounts_router
 from lindungi.api.auth import session_auth, token_auth
+from lindungi.contributions.api import router as contributions_router
 from lindungi.core.errors import LindungiError
 from lindungi.reference.api import router as reference_router
 from lindungi.registry.api import router as registry_router
@@ -34,6 +35,7 @@ api = NinjaAPI(
 api.add_router("", accounts_router)
 api.add_router("", registry_router)
 api.add_router("", reference_router)
+api.add_router("", contributions_router)
 
 # Parameter sources ninja puts first in an error's location; the field follows them.
 _SOURCES = {"body", "query", "path", "header", "cookie", "form", "file"}

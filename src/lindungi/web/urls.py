@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from lindungi.web.views import audit, employers, home, memberships, regions, workers
 
@@ -30,4 +30,6 @@ urlpatterns = [
     path("employers/<int:employer_id>/edit/", employers.employer_edit, name="employer_edit"),
     path("audit/", audit.audit_list, name="audit"),
     path("regions/picker/", regions.village_picker, name="village_picker"),
+    path("", include("lindungi.web.billing_urls")),
+    path("", include("lindungi.web.payments_urls")),
 ]

@@ -25,7 +25,10 @@ from lindungi.accounts.models import User
 from lindungi.contributions.billing.engine import Billing, Counts
 from lindungi.contributions.billing.plan import build_plan
 from lindungi.contributions.billing.progress import Echo, Reporter
+from lindungi.contributions.coverage.services import paid_through_refresh_for_run
 from lindungi.contributions.models import BillingRun, RunStatus
+from lindungi.contributions.payments import allocation
+from lindungi.contributions.payments.allocation import Allocated
 from lindungi.core import access, audit
 from lindungi.core.access import Actor
 from lindungi.core.errors import Conflict, ValidationError
@@ -113,7 +116,8 @@ def _bill(run: BillingRun, worker: str, reporter: Reporter, chunk: int) -> None:
                 chunk=chunk, step=reporter.step
             )
         reporter.close()  # nothing may write the run's row beside this transaction now
-        after = _after(counts, time.perf_counter() - started)
+        settled = _settle(run.pk)
+        after = {**_after(counts, time.perf_counter() - started), **settled}
         finished = BillingRun.objects.filter(pk=run.pk, claimed_by=worker).update(
             status=RunStatus.DONE,
             finished_at=timezone.now(),
@@ -132,6 +136,31 @@ def _bill(run: BillingRun, worker: str, reporter: Reporter, chunk: int) -> None:
         if not finished:
             raise Conflict(str(MSG_CLAIMED % {"run": run.pk, "worker": "?"}))
         audit.record(actor=run.requested_by, action="billing.run", obj=run, after=after)
+
+
+def _settle(run_id: int) -> dict[str, int]:
+    """Keep paid-through right after adjustments, then spend payers' credit on the new lines."""
+    refreshed = paid_through_refresh_for_run(run_id=run_id)
+    with connection.cursor() as cursor:
+        cursor.execute(CREDIT_PAYERS_SQL, [run_id])
+        payers = [int(row[0]) for row in cursor.fetchall()]
+    spent = allocation.allocate(payers) if payers else Allocated()
+    return {
+        "paid_through_refreshed": refreshed,
+        "credit_payers": spent.payers,
+        "credit_allocated": spent.amount,
+    }
+
+
+# Payers billed in this run that hold money not yet allocated (an overpayment, a prepayment).
+CREDIT_PAYERS_SQL = """
+SELECT a.payer_id
+  FROM contributions_payeraccount a
+ WHERE a.credit > 0
+   AND EXISTS (SELECT 1 FROM contributions_invoice i
+                WHERE i.payer_id = a.payer_id AND i.run_id = %s)
+ ORDER BY a.payer_id
+"""
 
 
 def _after(counts: Counts, seconds: float) -> dict[str, Any]:

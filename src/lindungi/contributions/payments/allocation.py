@@ -15,6 +15,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from lindungi.contributions.coverage.services import paid_through_refresh
 from lindungi.contributions.payments import bulk
 from lindungi.contributions.payments.fifo import Credit, Held, Key, Line, Outcome, settle
 from lindungi.contributions.payments.sql import (
@@ -101,6 +102,18 @@ def _allocate_chunk(
         ready=True,
     )
     _save_states(states)
+    # Allocation only adds money to open lines, so each touched membership's stored month stays
+    # paid and only the months after it need reading (docs/coverage.md, "extend_only").
+    touched = {a[1] for a in allocations}
+    paid_through_refresh(
+        membership_ids={
+            line.membership_id
+            for payer_lines in lines.values()
+            for line in payer_lines
+            if line.id in touched
+        },
+        extend_only=True,
+    )
 
 
 def _accounts(chunk: list[int]) -> dict[int, _Account]:

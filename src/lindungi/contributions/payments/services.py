@@ -14,6 +14,7 @@ from django.db.models import Min, Sum
 from django.utils import timezone
 
 from lindungi.accounts.models import User
+from lindungi.contributions.coverage.services import paid_through_refresh
 from lindungi.contributions.models.payments import (
     Allocation,
     LedgerEntry,
@@ -203,7 +204,11 @@ def _unpost(payment: Payment, reason: str) -> None:
     held = (
         Allocation.objects.filter(payment=payment)
         .values("line_id")
-        .annotate(total=Sum("amount"), month=Min("line__invoice__month"))
+        .annotate(
+            total=Sum("amount"),
+            month=Min("line__invoice__month"),
+            membership=Min("line__membership_id"),
+        )
         .filter(total__gt=0)
         .order_by("line_id")
     )
@@ -212,6 +217,8 @@ def _unpost(payment: Payment, reason: str) -> None:
         Allocation(payment=payment, line_id=h["line_id"], amount=-h["total"], allocated_at=now)
         for h in held
     )
+    # Negative allocations can unpay a month at or before the stored one: recompute in full.
+    paid_through_refresh(membership_ids={h["membership"] for h in held})
     posted = LedgerEntry.objects.filter(payment=payment, kind=LedgerKind.PAYMENT).first()
     LedgerEntry.objects.create(
         payer_id=payment.payer_id,

@@ -1,0 +1,5 @@
+"""API: billing (contributions)."""
+
+from ninja import Router
+
+router = Router(tags=["billing"])

@@ -1,0 +1,5 @@
+"""API: payments (contributions)."""
+
+from ninja import Router
+
+router = Router(tags=["payments"])

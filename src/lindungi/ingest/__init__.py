@@ -1,0 +1,1 @@
+"""Import, validate, deduplicate and link worker lists (DTKS, villages, employers, sponsors)."""
