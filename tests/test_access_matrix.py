@@ -441,4 +441,6 @@ def test_the_matrix_covers_every_permission_a_service_checks() -> None:
         access.RECORD_PAYMENT,
         access.VIEW_PAYMENTS,
         access.VIEW_ARREARS,
+        # ingest, programs and compliance carry theirs in their own test directories
+        *(p for p in every if p.split(".")[0] in {"ingest", "programs", "compliance"}),
     }

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "lindungi.registry",
     "lindungi.contributions",
     "lindungi.ingest",
+    "lindungi.programs",
+    "lindungi.compliance",
     "lindungi.web",
 ]
 

@@ -16,8 +16,11 @@ from ninja.errors import ValidationError as SchemaError
 
 from lindungi.accounts.api import router as accounts_router
 from lindungi.api.auth import session_auth, token_auth
+from lindungi.compliance.api import router as compliance_router
 from lindungi.contributions.api import router as contributions_router
 from lindungi.core.errors import LindungiError
+from lindungi.ingest.api import router as ingest_router
+from lindungi.programs.api import router as programs_router
 from lindungi.reference.api import router as reference_router
 from lindungi.registry.api import router as registry_router
 
@@ -36,6 +39,9 @@ api.add_router("", accounts_router)
 api.add_router("", registry_router)
 api.add_router("", reference_router)
 api.add_router("", contributions_router)
+api.add_router("", ingest_router)
+api.add_router("", programs_router)
+api.add_router("", compliance_router)
 
 # Parameter sources ninja puts first in an error's location; the field follows them.
 _SOURCES = {"body", "query", "path", "header", "cookie", "form", "file"}

@@ -60,10 +60,29 @@ VIEW_BILLING = "contributions.view_billing"
 RECORD_PAYMENT = "contributions.record_payment"
 VIEW_PAYMENTS = "contributions.view_payments"
 VIEW_ARREARS = "contributions.view_arrears"
+# ingest (issue 4): worker lists in, linked to the registry
+IMPORT_LIST = "ingest.import_list"
+VIEW_IMPORTS = "ingest.view_imports"
+REVIEW_LINKAGE = "ingest.review_linkage"
+UNDO_IMPORT = "ingest.undo_import"
+# programs (issue 5): sponsors, programmes, planning, selection, enrolment, donations
+VIEW_PROGRAMME = "programs.view_programme"
+MANAGE_PROGRAMME = "programs.manage_programme"
+APPROVE_PROGRAMME = "programs.approve_programme"
+ENROL_BENEFICIARIES = "programs.enrol"
+MANAGE_DONATIONS = "programs.manage_donations"
+# compliance (issue 6): cross-checks, findings, cases, letters
+VIEW_COMPLIANCE = "compliance.view"
+IMPORT_CHECK_DATA = "compliance.import_check_data"
+RUN_CROSSCHECK = "compliance.run_crosscheck"
+WORK_CASE = "compliance.work_case"
 
 _READ = {VIEW_WORKER, VIEW_EMPLOYER, VIEW_MEMBERSHIP, VIEW_AGGREGATES}
 _MONEY_READ = {VIEW_BILLING, VIEW_PAYMENTS, VIEW_ARREARS}
 _MONEY_WRITE = {RUN_BILLING, RECORD_PAYMENT}
+_INGEST = {IMPORT_LIST, VIEW_IMPORTS, REVIEW_LINKAGE, UNDO_IMPORT}
+_PROGRAMS = {VIEW_PROGRAMME, MANAGE_PROGRAMME, APPROVE_PROGRAMME, ENROL_BENEFICIARIES}
+_COMPLIANCE = {VIEW_COMPLIANCE, IMPORT_CHECK_DATA, RUN_CROSSCHECK, WORK_CASE}
 _REGISTRY_WRITE = {
     REGISTER_WORKER,
     CORRECT_WORKER,
@@ -80,19 +99,40 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _REGISTRY_WRITE
         | _MONEY_READ
         | _MONEY_WRITE
+        | _INGEST
+        | _PROGRAMS
+        | _COMPLIANCE
         | {MERGE_WORKER, REVEAL_PII, EDIT_RULES, VIEW_AUDIT, MANAGE_USERS, ROTATE_PII_KEYS}
+        | {MANAGE_DONATIONS}
     ),
     Role.BRANCH_OFFICER: frozenset(
-        _READ | _REGISTRY_WRITE | _MONEY_READ | _MONEY_WRITE | {MERGE_WORKER, REVEAL_PII}
+        _READ
+        | _REGISTRY_WRITE
+        | _MONEY_READ
+        | _MONEY_WRITE
+        | _INGEST
+        | {MERGE_WORKER, REVEAL_PII, VIEW_PROGRAMME, ENROL_BENEFICIARIES, VIEW_COMPLIANCE}
+        | {MANAGE_DONATIONS}
     ),
-    Role.COMPLIANCE_OFFICER: frozenset(_READ | _MONEY_READ | {REVEAL_PII}),
-    Role.LABOUR_INSPECTOR: frozenset(_READ | {VIEW_BILLING, VIEW_ARREARS}),
-    Role.REGIONAL_PLANNER: frozenset(_READ | _MONEY_READ | {REGISTER_WORKER, CORRECT_WORKER}),
+    Role.COMPLIANCE_OFFICER: frozenset(
+        _READ | _MONEY_READ | _COMPLIANCE | {REVEAL_PII, VIEW_IMPORTS}
+    ),
+    Role.LABOUR_INSPECTOR: frozenset(_READ | _COMPLIANCE | {VIEW_BILLING, VIEW_ARREARS}),
+    Role.REGIONAL_PLANNER: frozenset(
+        _READ
+        | _MONEY_READ
+        | _PROGRAMS
+        | {REGISTER_WORKER, CORRECT_WORKER, IMPORT_LIST, VIEW_IMPORTS, REVIEW_LINKAGE}
+    ),
     Role.VILLAGE_OFFICER: frozenset(
         {VIEW_WORKER, VIEW_MEMBERSHIP, VIEW_AGGREGATES, REGISTER_WORKER, CORRECT_WORKER, REVEAL_PII}
+        | {IMPORT_LIST, VIEW_IMPORTS, VIEW_PROGRAMME}
     ),
-    Role.SPONSOR: frozenset({VIEW_WORKER, VIEW_MEMBERSHIP, VIEW_AGGREGATES}),
-    Role.EMPLOYER: frozenset({VIEW_WORKER, VIEW_EMPLOYER, VIEW_MEMBERSHIP}),
+    Role.SPONSOR: frozenset(
+        {VIEW_WORKER, VIEW_MEMBERSHIP, VIEW_AGGREGATES}
+        | {VIEW_PROGRAMME, MANAGE_PROGRAMME, APPROVE_PROGRAMME, IMPORT_LIST, VIEW_IMPORTS}
+    ),
+    Role.EMPLOYER: frozenset({VIEW_WORKER, VIEW_EMPLOYER, VIEW_MEMBERSHIP, VIEW_COMPLIANCE}),
     Role.DPRD: frozenset({VIEW_AGGREGATES}),
     Role.AUDITOR: frozenset({VIEW_AUDIT, VIEW_AGGREGATES}),
 }

@@ -32,4 +32,7 @@ urlpatterns = [
     path("regions/picker/", regions.village_picker, name="village_picker"),
     path("", include("lindungi.web.billing_urls")),
     path("", include("lindungi.web.payments_urls")),
+    path("", include("lindungi.web.ingest_urls")),
+    path("", include("lindungi.web.programs_urls")),
+    path("", include("lindungi.web.compliance_urls")),
 ]

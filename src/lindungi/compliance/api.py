@@ -1,0 +1,5 @@
+"""API: compliance."""
+
+from ninja import Router
+
+router = Router(tags=["compliance"])

@@ -1,0 +1,5 @@
+"""API: ingest."""
+
+from ninja import Router
+
+router = Router(tags=["ingest"])

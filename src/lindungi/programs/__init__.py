@@ -1,0 +1,1 @@
+"""Sponsored protection programmes: sponsors, budgets, planning, selection, enrolment."""

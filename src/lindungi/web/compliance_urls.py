@@ -1,0 +1,5 @@
+"""Screens: compliance."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Screens: ingest."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Screens: programs."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
