@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "lindungi.ingest",
     "lindungi.programs",
     "lindungi.compliance",
+    "lindungi.analytics",
     "lindungi.web",
 ]
 

@@ -16,6 +16,7 @@ from ninja.errors import ValidationError as SchemaError
 
 from lindungi.accounts.api import router as accounts_router
 from lindungi.api.auth import session_auth, token_auth
+from lindungi.analytics.api import router as analytics_router
 from lindungi.compliance.api import router as compliance_router
 from lindungi.contributions.api import router as contributions_router
 from lindungi.core.errors import LindungiError
@@ -42,6 +43,7 @@ api.add_router("", contributions_router)
 api.add_router("", ingest_router)
 api.add_router("", programs_router)
 api.add_router("", compliance_router)
+api.add_router("", analytics_router)
 
 # Parameter sources ninja puts first in an error's location; the field follows them.
 _SOURCES = {"body", "query", "path", "header", "cookie", "form", "file"}

@@ -35,4 +35,5 @@ urlpatterns = [
     path("", include("lindungi.web.ingest_urls")),
     path("", include("lindungi.web.programs_urls")),
     path("", include("lindungi.web.compliance_urls")),
+    path("", include("lindungi.web.analytics_urls")),
 ]

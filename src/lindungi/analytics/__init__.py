@@ -1,0 +1,1 @@
+"""Coverage monitoring: facts by region and month, dashboards, DPRD reports, public figures."""

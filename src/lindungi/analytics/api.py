@@ -1,0 +1,5 @@
+"""API: analytics."""
+
+from ninja import Router
+
+router = Router(tags=["analytics"])

@@ -1,0 +1,5 @@
+"""Screens: analytics."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
