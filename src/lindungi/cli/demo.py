@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 import time
+from datetime import date
 
 import click
 from django.core.management import call_command
+from django.utils import timezone
 
 from lindungi.cli import emit, main
 from lindungi.cli.system import serve
+from lindungi.contributions.demo import demo_money
 from lindungi.reference.services import reference_load
 from lindungi.registry.demo.service import (
     GenerateResult,
@@ -54,6 +57,23 @@ def generate(workers: int, seed: int, as_json: bool) -> None:
     emit(result.as_dict(), as_json=as_json, human=lambda: _show(result))
 
 
+def _money() -> None:
+    today = timezone.localdate()
+    this_month = today.replace(day=1)
+    months = [_months_before(this_month, n) for n in (2, 1, 0)]
+    money = demo_money(months=months, seed=DEMO_SEED, today=today)
+    click.echo(
+        f"Iuran (contributions): {money.runs} penagihan baru, {money.invoices:,} tagihan,"
+        f" {money.payments_created:,} pembayaran baru, {money.unmatched} belum dikenali,"
+        f" denda Rp{money.fines:,}"
+    )
+
+
+def _months_before(month: date, n: int) -> date:
+    index = month.year * 12 + month.month - 1 - n
+    return date(index // 12, index % 12 + 1, 1)
+
+
 @main.command()
 @click.option("--workers", default=20_000, show_default=True, type=int, help="Jumlah pekerja.")
 @click.option("--port", default=8000, show_default=True, type=int)
@@ -71,6 +91,8 @@ def demo(ctx: click.Context, workers: int, port: int, host: str, no_serve: bool)
         _stage("demo data already present")
     else:
         _show(demo_generate(workers=workers, seed=DEMO_SEED, actor=None, progress=_stage))
+    _stage("billing runs, a bank statement and fines")
+    _money()
     password = os.environ.get("LINDUNGI_DEMO_PASSWORD", DEMO_PASSWORD)
     logins = demo_logins_ensure(password=password, employer_id=first_demo_employer())
     click.echo(f"\n{'username':<18} {'password':<16} {'role':<20} scope")
