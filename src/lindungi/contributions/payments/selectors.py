@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet, Sum
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from lindungi.contributions.models.payments import (
@@ -14,7 +16,8 @@ from lindungi.contributions.models.payments import (
     PaymentStatus,
 )
 from lindungi.core import access
-from lindungi.core.access import Actor
+from lindungi.core.access import Actor, OrgKind
+from lindungi.registry.models import Payer
 
 VIEW_PAYMENTS = "contributions.view_payments"
 PAGE = 100
@@ -51,6 +54,8 @@ def payment_list(
     import_id: int | None = None,
     before_id: int | None = None,
     limit: int = PAGE,
+    paid_from: date | None = None,
+    paid_to: date | None = None,
 ) -> list[Payment]:
     """Payments the actor may see, newest first, one page (keyset on id)."""
     access.require(actor, VIEW_PAYMENTS)
@@ -61,6 +66,10 @@ def payment_list(
         qs = qs.filter(payer_id=payer_id)
     if import_id is not None:
         qs = qs.filter(source_import_id=import_id)
+    if paid_from is not None:
+        qs = qs.filter(paid_on__gte=paid_from)
+    if paid_to is not None:
+        qs = qs.filter(paid_on__lte=paid_to)
     if before_id is not None:
         qs = qs.filter(pk__lt=before_id)
     return list(qs.select_related("payer").order_by("-pk")[: max(1, min(limit, 500))])
@@ -111,3 +120,47 @@ def queue_totals(*, actor: Actor) -> dict[str, int]:
     qs = access.scope(actor, Payment.objects.filter(status=PaymentStatus.UNMATCHED))
     totals = qs.aggregate(count=Count("id"), amount=Coalesce(Sum("amount"), 0))
     return {"count": int(totals["count"]), "amount": int(totals["amount"])}
+
+
+PAYER_MATCHES = 20
+
+
+def payer_id_for_virtual_account(*, virtual_account: str) -> int | None:
+    """The payer a virtual account belongs to (lists are scoped by the payment, not here)."""
+    found = Payer.objects.filter(virtual_account=virtual_account).values_list("pk", flat=True)
+    return next(iter(found), None)
+
+
+def payer_search(*, actor: Actor, text: str, limit: int = PAYER_MATCHES) -> list[Payer]:
+    """Payers an officer may assign a payment to, found by virtual account, NPP or name.
+
+    A payer lies where its employer or self-paying worker lives; sponsor programmes (no
+    village) are visible to national users only, as their invoices are.
+    """
+    access.require(actor, VIEW_PAYMENTS)
+    text = text.strip()
+    if len(text) < 3:
+        return []
+    qs = _payers_in_scope(actor).select_related("employer", "worker")
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if digits and len(digits) >= 10 and digits == text.replace(" ", "").replace(".", ""):
+        qs = qs.filter(virtual_account=digits)
+    else:
+        qs = qs.filter(Q(employer__npp=text.upper()) | Q(label__icontains=text))
+    return list(qs.order_by("label", "pk")[: max(1, min(limit, 100))])
+
+
+def _payers_in_scope(actor: Actor) -> QuerySet[Payer]:
+    qs = Payer.objects.all()
+    kind, org_id = actor.organisation
+    if kind:
+        if kind != OrgKind.EMPLOYER or org_id is None:
+            return qs.none()
+        qs = qs.filter(employer_id=org_id)
+    prefixes = actor.region_prefixes
+    if prefixes:
+        qs = qs.filter(
+            access.region_q("employer__village_id", prefixes)
+            | access.region_q("worker__village_id", prefixes)
+        )
+    return qs
