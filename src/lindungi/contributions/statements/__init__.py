@@ -1,0 +1,1 @@
+"""Payer statements (rekening koran iuran): a period of a payer's ledger, as data, PDF or XLSX."""
