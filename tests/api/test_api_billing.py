@@ -379,12 +379,12 @@ def test_statement_errors(
 def test_a_run_claimed_elsewhere_is_left_alone(
     people: dict[str, Payer], settings: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from lindungi.contributions.api.billing import start_in_process
+    from lindungi.contributions.billing.background import start_in_process
 
     settings.LINDUNGI_BILLING_IN_PROCESS = "inline"
     run = billing_run_request(month=NOV, actor=None)
     BillingRun.objects.filter(pk=run.pk).update(claimed_by="host:42", status="running")
-    with caplog.at_level("INFO", logger="lindungi.contributions.api.billing"):
+    with caplog.at_level("INFO", logger="lindungi.contributions.billing.background"):
         start_in_process(run.pk)
     assert f"billing run {run.pk} is claimed by another worker" in caplog.text
     assert Invoice.objects.count() == 0
@@ -394,7 +394,7 @@ def test_a_run_claimed_elsewhere_is_left_alone(
 def test_starting_a_finished_run_again_keeps_its_counts(
     people: dict[str, Payer], settings: Any
 ) -> None:
-    from lindungi.contributions.api.billing import start_in_process
+    from lindungi.contributions.billing.background import start_in_process
 
     settings.LINDUNGI_BILLING_IN_PROCESS = "inline"
     run = billing_run_request(month=NOV, actor=None)

@@ -15,8 +15,8 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
 
 from lindungi.accounts.api import router as accounts_router
-from lindungi.api.auth import session_auth, token_auth
 from lindungi.analytics.api import router as analytics_router
+from lindungi.api.auth import session_auth, token_auth
 from lindungi.compliance.api import router as compliance_router
 from lindungi.contributions.api import router as contributions_router
 from lindungi.core.errors import LindungiError

@@ -2,43 +2,32 @@
 
 The same selectors and services as the web screens; errors are the LindungiError family,
 mapped to responses in lindungi.api.root. A run requested here (or on the web) starts after
-the request commits, in a thread of this process (`start_in_process`), unless the deployment
+the request commits, in a thread of this process (`billing.background`), unless the deployment
 leaves queued runs to `lindungi worker` (docs/screens-billing.md).
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-import uuid
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from django.conf import settings
-from django.db import connections, transaction
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
 from lindungi.contributions.billing import selectors
+from lindungi.contributions.billing.background import request_run
 from lindungi.contributions.billing.selectors import InvoiceQuery, InvoiceRow, LineRow, Page
-from lindungi.contributions.billing.services import (
-    billing_run_execute,
-    billing_run_request,
-    worker_name,
-)
 from lindungi.contributions.models import BillingRun
-from lindungi.contributions.statements import pdf, xlsx
-from lindungi.contributions.statements.layout import file_name
+from lindungi.contributions.statements.download import statement_download
 from lindungi.contributions.statements.selectors import Statement, payer_statement
-from lindungi.core.errors import Conflict, ValidationError
+from lindungi.core.errors import ValidationError
 from lindungi.registry.api._common import Strict, actor_of
 
 router = Router(tags=["billing"])
 logger = logging.getLogger(__name__)
 
 Month = Annotated[str, Field(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")]
-MODE_SETTING = "LINDUNGI_BILLING_IN_PROCESS"  # "thread" (default), "inline" or "off"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def parse_month(value: str, *, field: str = "month") -> date:
@@ -47,52 +36,6 @@ def parse_month(value: str, *, field: str = "month") -> date:
         return date.fromisoformat(f"{value.strip()}-01")
     except ValueError as exc:
         raise ValidationError({field: "Bulan harus berbentuk YYYY-MM (month as YYYY-MM)"}) from exc
-
-
-# --- background execution -----------------------------------------------------------------
-
-
-def start_in_process(run_id: int) -> None:
-    """Execute a queued run in this process: in a daemon thread (waitress serves requests
-    from threads), inline (tests), or not at all when a `lindungi worker` does it ("off")."""
-    mode = getattr(settings, MODE_SETTING, "thread")
-    if mode == "off":
-        return
-    if mode == "inline":
-        _execute(run_id)
-        return
-    thread = threading.Thread(
-        target=_execute_in_thread, args=(run_id,), name=f"billing-{run_id}", daemon=True
-    )
-    thread.start()
-
-
-def request_run(*, month: date, actor: Any) -> BillingRun:
-    """Queue a month's run for the actor and start it once the queueing has committed."""
-    with transaction.atomic():
-        run = billing_run_request(month=month, actor=actor)
-        transaction.on_commit(lambda: start_in_process(run.pk))
-    return run
-
-
-def _execute(run_id: int) -> None:
-    # A claimant name of its own: a double-clicked request that returns the same queued run
-    # must find it claimed (Conflict), not share the claim and bill it a second time.
-    worker = f"{worker_name()[:44]}:web-{uuid.uuid4().hex[:12]}"
-    try:
-        billing_run_execute(run_id=run_id, worker=worker)
-    except Conflict:
-        logger.info("billing run %s is claimed by another worker", run_id)
-    except Exception:
-        # billing_run_execute has already marked the run failed with the reason.
-        logger.exception("billing run %s failed", run_id)
-
-
-def _execute_in_thread(run_id: int) -> None:
-    try:
-        _execute(run_id)
-    finally:
-        connections.close_all()  # this thread's own connections only
 
 
 # --- schemas -------------------------------------------------------------------------------
@@ -362,15 +305,3 @@ def statement(
     if filters.format == "json":
         return found
     return statement_download(found, filters.format)
-
-
-def statement_download(found: Statement, kind: str) -> HttpResponse:
-    """The statement as an attachment: PDF or XLSX (the web uses the same)."""
-    if kind == "pdf":
-        body, content_type = pdf.statement_pdf(found), "application/pdf"
-    else:
-        body, content_type = xlsx.statement_xlsx(found), XLSX_TYPE
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{file_name(found, kind)}"'
-    response["Cache-Control"] = "no-store"
-    return response

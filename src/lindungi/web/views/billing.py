@@ -1,8 +1,8 @@
 """Billing screens: runs (request, progress, totals), invoices with lines, payer statements.
 
 A run requested here is queued by `billing_run_request` and, once that commits, executed in a
-thread of this process (`start_in_process`, shared with the API); the run page polls its
-progress every second through HTMX until the run is done or failed.
+thread of this process (`contributions.billing.background`, shared with the API); the run page
+polls its progress every second through HTMX until the run is done or failed.
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from lindungi.contributions.api.billing import request_run, statement_download
 from lindungi.contributions.billing import selectors
+from lindungi.contributions.billing.background import request_run
 from lindungi.contributions.billing.selectors import InvoiceQuery
 from lindungi.contributions.models import BillingRun
+from lindungi.contributions.statements.download import statement_download
 from lindungi.contributions.statements.layout import period_text
 from lindungi.contributions.statements.selectors import kind_label, payer_get, payer_statement
 from lindungi.core import access
