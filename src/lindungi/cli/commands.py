@@ -6,6 +6,7 @@ from lindungi.cli import (
     crosscheck,  # noqa: F401
     demo,  # noqa: F401
     fines,  # noqa: F401
+    ingest,  # noqa: F401
     nik,  # noqa: F401
     payments,  # noqa: F401
     pii,  # noqa: F401

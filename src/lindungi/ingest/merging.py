@@ -1,0 +1,377 @@
+"""One batch of staged rows into the registry: link, register the new, update the known.
+
+Runs inside the batch's transaction (the caller's): new workers are written with one
+bulk INSERT per chunk, known workers changed with one bulk UPDATE per set of fields, row
+outcomes with one executemany, review items with one bulk INSERT. What the source may change
+on a known worker is decided by `rules.plan_update` (per source kind); an identity field it may
+not change becomes a conflict for clerical review.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, NamedTuple
+
+from django.db import connection
+from django.utils import timezone
+
+from lindungi.ingest import linker, rules, staging
+from lindungi.ingest.models import ImportJob, ImportRow, Outcome, ReviewItem, ReviewKind
+from lindungi.registry import rules as registry_rules
+from lindungi.registry.models import Worker, WorkerStatus
+
+LINKED = ("exact", "merge")
+CURRENT_FIELDS = (
+    "id",
+    "name_search",
+    "birth_date",
+    "sex",
+    "village_id",
+    "birth_place",
+    "address_line",
+    "occupation_id",
+    "welfare_decile",
+    "village_role",
+    "nik_index",
+    "status",
+)
+
+
+class Staged(NamedTuple):
+    """What a batch needs of a staged row (lighter than an ImportRow instance)."""
+
+    pk: int
+    data: dict[str, Any]
+    nik_index: str | None
+    nik_enc: bytes | memoryview | None
+    nik_valid: bool
+    phone_enc: bytes | memoryview | None
+
+
+STAGED_FIELDS = ("id", "data", "nik_index", "nik_enc", "nik_valid", "phone_enc")
+
+
+def staged(row: ImportRow) -> Staged:
+    return Staged(row.pk, row.data, row.nik_index, row.nik_enc, row.nik_valid, row.phone_enc)
+
+
+@dataclass
+class BatchResult:
+    new: int = 0
+    linked: int = 0
+    review: int = 0
+    duplicate: int = 0
+    updated: int = 0
+    link_seconds: float = 0.0
+    before: dict[str, dict[str, Any]] = field(default_factory=dict)
+    after: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def link_input(row: Staged) -> linker.LinkInput:
+    d = row.data
+    return linker.LinkInput(
+        key=row.pk,
+        nik_index=row.nik_index,
+        nik_valid=row.nik_valid,
+        full_name=d.get("full_name", ""),
+        birth_date=date.fromisoformat(d["birth_date"]) if d.get("birth_date") else None,
+        sex=d.get("sex"),
+        village_code=d.get("village_code"),
+    )
+
+
+def merge_batch(job: ImportJob, rows: list[Staged], *, model_name: str) -> BatchResult:
+    """Link and merge `rows` (valid, pending) of `job`; all in the caller's transaction."""
+    started = time.perf_counter()
+    linked_rows = linker.link([link_input(r) for r in rows], model_name=model_name)
+    results = {r.key: r for r in linked_rows}
+    by_id = {r.pk: r for r in rows}
+    out = BatchResult(link_seconds=round(time.perf_counter() - started, 3))
+    worker_of: dict[int, int | None] = {}
+    created: set[int] = set()
+    new_rows = [by_id[k] for k, r in results.items() if r.outcome == "new"]
+    worker_of.update(_register(job, new_rows))
+    created.update(row.pk for row in new_rows)
+    out.new = len(new_rows)
+    reviews: list[ReviewItem] = []
+    linked = {k: r.worker_id for k, r in results.items() if r.outcome in LINKED and r.worker_id}
+    worker_of.update(linked)
+    out.linked = len(linked)
+    conflicts = update_known(job.kind, {k: by_id[k] for k in linked}, linked, out)
+    for key, fields in conflicts.items():
+        reviews.append(_review(by_id[key], ReviewKind.CONFLICT, linked[key], results[key], fields))
+    for key, r in results.items():
+        if r.outcome == "review":
+            reviews.append(_review(by_id[key], ReviewKind.MATCH, r.worker_id, r, []))
+    out.review = len(reviews)
+    ReviewItem.objects.bulk_create(reviews, batch_size=1000)
+    out.duplicate = _resolve_duplicates(results, worker_of)
+    staging.set_outcomes(
+        [
+            (
+                r.outcome,
+                worker_of.get(k) if r.outcome != "review" else None,
+                r.probability,
+                r.duplicate_of,
+                k in created,
+                k,
+            )
+            for k, r in results.items()
+        ]
+    )
+    return out
+
+
+def _review(
+    row: Staged, kind: str, candidate: int | None, r: linker.LinkResult, fields: list[str]
+) -> ReviewItem:
+    return ReviewItem(
+        row_id=row.pk,
+        kind=kind,
+        candidate_id=candidate,
+        probability=r.probability,
+        agreements=r.agreements,
+        conflicts=fields,
+    )
+
+
+def _resolve_duplicates(results: dict[int, linker.LinkResult], worker_of: dict[int, Any]) -> int:
+    """A duplicate row goes to the worker of the first row of the same person."""
+    dupes = {
+        k: r.duplicate_of
+        for k, r in results.items()
+        if r.outcome == Outcome.DUPLICATE and r.duplicate_of is not None
+    }
+    outside = {d for d in dupes.values() if d not in results}
+    if outside:
+        found = ImportRow.objects.filter(pk__in=outside).values_list("pk", "worker_id")
+        worker_of.update(dict(found))
+    for _ in range(len(dupes) + 1):  # a chain of duplicates resolves in as many passes
+        pending = [k for k, d in dupes.items() if worker_of.get(k) is None and worker_of.get(d)]
+        if not pending:
+            break
+        for k in pending:
+            worker_of[k] = worker_of[dupes[k]]
+    return len(dupes)
+
+
+def worker_values(row: Staged, kind: str, now: Any) -> dict[str, Any]:
+    d = row.data
+    name = d["full_name"]
+    nik_ok = bool(row.nik_index)
+    return {
+        "full_name": name,
+        "name_search": _name_key(d),
+        "birth_place": d.get("birth_place") or "",
+        "birth_date": date.fromisoformat(d["birth_date"]),
+        "sex": d["sex"],
+        "village_id": d["village_code"],
+        "address_line": d.get("address_line") or "",
+        "occupation_id": d.get("occupation_code") or None,
+        "welfare_decile": d.get("welfare_decile"),
+        "village_role": d.get("village_role") or "",
+        "source": kind,
+        "status": WorkerStatus.ACTIVE.value,
+        "nik_index": row.nik_index if nik_ok else None,
+        "nik_enc": bytes(row.nik_enc) if nik_ok and row.nik_enc else None,
+        "phone_enc": bytes(row.phone_enc) if row.phone_enc else None,
+        "registered_at": now,
+        "updated_at": now,
+    }
+
+
+def _register(job: ImportJob, rows: list[Staged]) -> dict[int, int]:
+    """New workers in bulk; a NIK another worker already holds is left off (never guessed)."""
+    if not rows:
+        return {}
+    now = timezone.now()
+    values = [worker_values(r, job.kind, now) for r in rows]
+    wanted = [v["nik_index"] for v in values if v["nik_index"]]
+    taken = set(Worker.objects.filter(nik_index__in=wanted).values_list("nik_index", flat=True))
+    seen: set[str] = set()
+    for v in values:
+        if v["nik_index"] in taken or v["nik_index"] in seen:
+            v["nik_index"] = v["nik_enc"] = None
+        elif v["nik_index"]:
+            seen.add(v["nik_index"])
+    ids = insert_workers(values)
+    return {r.pk: wid for r, wid in zip(rows, ids, strict=True)}
+
+
+def _next_ids(n: int) -> list[int]:
+    """Ids for n new workers, taken in the open transaction.
+
+    PostgreSQL: from the table's sequence, so concurrent jobs never collide. SQLite: the
+    transaction holds the database's only write lock (IMMEDIATE), so past the highest id ever
+    given (AUTOINCREMENT never reuses one) is ours.
+    """
+    table = Worker._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table, n],
+            )
+            return [int(r[0]) for r in cursor.fetchall()]
+        cursor.execute(
+            "SELECT MAX(COALESCE((SELECT MAX(id) FROM registry_worker), 0),"
+            " COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
+            [table],
+        )
+        top = int(cursor.fetchone()[0])
+    return list(range(top + 1, top + 1 + n))
+
+
+def insert_workers(values: list[dict[str, Any]]) -> list[int]:
+    """Insert workers (COPY on PostgreSQL, executemany on SQLite); their ids in order."""
+    ids = _next_ids(len(values))
+    names = list(values[0])
+    prepared = {n: _prep(n, values[0][n]) for n in ("registered_at", "updated_at")}
+    dated = connection.vendor != "postgresql"
+    rows = []
+    for wid, v in zip(ids, values, strict=True):
+        row = [wid]
+        for n in names:
+            value = prepared.get(n, v[n])
+            row.append(value.isoformat() if dated and n == "birth_date" else value)
+        rows.append(row)
+    staging.copy_or_insert(Worker._meta.db_table, [_column(n) for n in ["id", *names]], rows)
+    return ids
+
+
+def _name_key(d: dict[str, Any]) -> str:
+    """The registry's name key, computed once when the row was checked."""
+    key = d.get("name_search")
+    return str(key) if key is not None else registry_rules.name_search_key(d["full_name"])[:200]
+
+
+def register_one(job: ImportJob, row: ImportRow) -> int:
+    """Register the row's person as a new worker (a clerk said: different person)."""
+    worker_id = _register(job, [staged(row)])[row.pk]
+    row.worker_id, row.created = worker_id, True
+    row.save(update_fields=["worker", "created"])
+    return worker_id
+
+
+def _incoming(row: Staged) -> dict[str, Any]:
+    d = row.data
+    return {
+        "name_search": _name_key(d),
+        "birth_date": d.get("birth_date"),
+        "sex": d.get("sex"),
+        "village_id": d.get("village_code"),
+        "birth_place": d.get("birth_place") or "",
+        "address_line": d.get("address_line") or "",
+        "occupation_id": d.get("occupation_code"),
+        "welfare_decile": d.get("welfare_decile"),
+        "village_role": d.get("village_role") or "",
+    }
+
+
+def _current(worker_ids: set[int]) -> dict[int, dict[str, Any]]:
+    found: dict[int, dict[str, Any]] = {}
+    ids = sorted(worker_ids)
+    for start in range(0, len(ids), 2000):
+        part = Worker.objects.filter(pk__in=ids[start : start + 2000]).values(*CURRENT_FIELDS)
+        for w in part:
+            w["birth_date"] = w["birth_date"].isoformat()
+            found[int(w["id"])] = w
+    return found
+
+
+def update_known(
+    kind: str, rows: dict[int, Staged], linked: dict[int, int], out: BatchResult
+) -> dict[int, list[str]]:
+    """Apply what the source may change; returns row -> conflicting fields."""
+    current = _current(set(linked.values()))
+    free = _free_niks({r.nik_index for r in rows.values() if r.nik_index})
+    conflicts: dict[int, list[str]] = {}
+    changes: dict[int, dict[str, Any]] = {}
+    for key, row in rows.items():
+        wid = linked[key]
+        have = current.get(wid)
+        if have is None or have["status"] == WorkerStatus.MERGED:
+            continue
+        plan, clash = rules.plan_update(kind, _as_compared(have), _incoming(row))
+        if row.nik_index and have["nik_index"] not in (None, row.nik_index):
+            clash.append("nik")
+        if clash:
+            conflicts[key] = clash
+        if wid in changes:
+            continue
+        before, after = {f: have[f] for f in plan}, dict(plan)
+        if row.nik_index in free and have["nik_index"] is None:
+            # A worker registered without NIK gets the one a later list gives (never replaced).
+            free.discard(row.nik_index)
+            plan |= {"nik_index": row.nik_index, "nik_enc": bytes(row.nik_enc or b"")}
+            before["nik"], after["nik"] = "", "filled"
+        if plan:
+            changes[wid] = plan
+            out.before[str(wid)], out.after[str(wid)] = before, after
+    _apply(changes)
+    out.updated = len(changes)
+    return conflicts
+
+
+def _free_niks(indexes: set[str]) -> set[str]:
+    """The blind indexes no worker holds yet."""
+    taken = set(Worker.objects.filter(nik_index__in=indexes).values_list("nik_index", flat=True))
+    return indexes - taken
+
+
+def _as_compared(have: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in have.items() if k not in ("id", "nik_index", "status")}
+
+
+def _apply(changes: dict[int, dict[str, Any]]) -> None:
+    """One set-based UPDATE per set of changed fields (Django's bulk_update builds a CASE per
+    row and field, which costs more than the update itself)."""
+    groups: dict[tuple[str, ...], list[list[Any]]] = defaultdict(list)
+    stamp = _prep("updated_at", timezone.now())
+    for wid, plan in changes.items():
+        names = tuple(sorted(plan))
+        values = [
+            _prep(n, date.fromisoformat(plan[n]) if n == "birth_date" else plan[n]) for n in names
+        ]
+        groups[names].append([*values, stamp, wid])
+    for names, rows in groups.items():
+        _update(list(names), rows)
+
+
+def _update(names: list[str], rows: list[list[Any]]) -> None:
+    """UPDATE the workers' `names` (+ updated_at) from rows of [*values, stamp, id]."""
+    q = connection.ops.quote_name
+    columns = [_column(n) for n in names] + ["updated_at", "id"]
+    table = q(Worker._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            sets = ", ".join(f"{q(c)} = %s" for c in columns[:-1])
+            cursor.executemany(f"UPDATE {table} SET {sets} WHERE id = %s", rows)  # noqa: S608
+            return
+        listed = ", ".join(q(c) for c in columns)
+        cursor.execute("DROP TABLE IF EXISTS tmp_ingest_worker_update")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE tmp_ingest_worker_update ON COMMIT DROP AS"  # noqa: S608
+            f" SELECT {listed} FROM {table} WITH NO DATA"
+        )
+    staging.copy_or_insert("tmp_ingest_worker_update", columns, rows)
+    sets = ", ".join(f"{q(c)} = t.{q(c)}" for c in columns[:-1])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} w SET {sets} FROM tmp_ingest_worker_update t WHERE w.id = t.id"  # noqa: S608
+        )
+        cursor.execute("DROP TABLE tmp_ingest_worker_update")
+
+
+_FIELDS = {f.attname: f for f in Worker._meta.concrete_fields}
+
+
+def _column(name: str) -> str:
+    return str(_FIELDS[name].column)
+
+
+def _prep(name: str, value: Any) -> Any:
+    return _FIELDS[name].get_db_prep_save(value, connection)

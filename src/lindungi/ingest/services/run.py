@@ -1,0 +1,142 @@
+"""Execute an import job in batches: each batch commits whole or not at all.
+
+A job is claimed with an optimistic lock (`UPDATE … WHERE claimed_by IN ('', me)`), like a
+billing run. Each batch links and merges the next pending rows and moves the job's counts in
+the same transaction, so a crash loses at most the open batch; running the job again (a failed
+job is released, a stale one re-queued) picks up the rows still pending.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from lindungi.core import audit
+from lindungi.core.errors import Conflict
+from lindungi.ingest import merging
+from lindungi.ingest.models import ImportJob, ImportRow, JobStatus, RowStatus
+
+DEFAULT_BATCH = int(os.environ.get("LINDUNGI_INGEST_BATCH", "20000"))
+STALE_AFTER = timedelta(seconds=int(os.environ.get("LINDUNGI_INGEST_STALE_SECONDS", "900")))
+Progress = Callable[[ImportJob], None]
+RUNNABLE = (JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.FAILED)
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:64]
+
+
+def _claim(job_id: int, worker: str) -> None:
+    now = timezone.now()
+    claimed = (
+        ImportJob.objects.filter(pk=job_id, status__in=RUNNABLE)
+        .filter(Q(claimed_by="") | Q(claimed_by=worker))
+        .update(claimed_by=worker, status=JobStatus.RUNNING, started_at=now, heartbeat_at=now)
+    )
+    if not claimed:
+        holder = ImportJob.objects.filter(pk=job_id).values_list("claimed_by", "status").first()
+        shown = (holder[0] or holder[1]) if holder else "-"
+        raise Conflict(f"Impor #{job_id} sedang/sudah dikerjakan ({shown}) (job not runnable)")
+
+
+def import_job_execute(
+    *,
+    job_id: int,
+    worker: str = "",
+    batch_size: int = DEFAULT_BATCH,
+    progress: Progress | None = None,
+    model_name: str = "default",
+) -> ImportJob:
+    """Link and merge every pending row of a job, batch by batch; a failure keeps the
+    committed batches, marks the job failed and releases it so it can be resumed."""
+    worker = worker or worker_name()
+    _claim(job_id, worker)
+    try:
+        while _one_batch(job_id, worker, max(1, batch_size), model_name):
+            if progress is not None:
+                progress(ImportJob.objects.get(pk=job_id))
+    except Exception as exc:
+        ImportJob.objects.filter(pk=job_id, claimed_by=worker).update(
+            status=JobStatus.FAILED, claimed_by="", error=str(exc)[:2000]
+        )
+        raise
+    ImportJob.objects.filter(pk=job_id, claimed_by=worker).update(
+        status=JobStatus.DONE, finished_at=timezone.now(), claimed_by="", error=""
+    )
+    return ImportJob.objects.get(pk=job_id)
+
+
+def _one_batch(job_id: int, worker: str, size: int, model_name: str) -> bool:
+    """Process the next batch; False when nothing is pending."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job_id)
+        if job.claimed_by != worker:
+            raise Conflict(f"Impor #{job_id} diambil alih pekerja lain (job claimed elsewhere)")
+        pending = ImportRow.objects.filter(job=job, status=RowStatus.VALID, outcome="")
+        rows = [
+            merging.Staged(*values)
+            for values in pending.order_by("pk").values_list(*merging.STAGED_FIELDS)[:size]
+        ]
+        if not rows:
+            return False
+        result = merging.merge_batch(job, rows, model_name=model_name)
+        ImportJob.objects.filter(pk=job_id).update(
+            rows_done=F("rows_done") + len(rows),
+            rows_new=F("rows_new") + result.new,
+            rows_linked=F("rows_linked") + result.linked,
+            rows_review=F("rows_review") + result.review,
+            rows_duplicate=F("rows_duplicate") + result.duplicate,
+            rows_updated=F("rows_updated") + result.updated,
+            heartbeat_at=timezone.now(),
+        )
+        audit.record(
+            actor=job.created_by,
+            action="ingest.batch",
+            obj=job,
+            region_code=job.region_code,
+            before={"workers": result.before},
+            after={
+                "rows": len(rows),
+                "first_row": rows[0].pk,
+                "last_row": rows[-1].pk,
+                "new": result.new,
+                "linked": result.linked,
+                "review": result.review,
+                "duplicate": result.duplicate,
+                "link_seconds": result.link_seconds,
+                "workers": result.after,
+            },
+        )
+    return True
+
+
+def claim_next(*, worker: str) -> int | None:
+    """Claim the oldest queued job; two workers never claim the same job."""
+    for job_id in (
+        ImportJob.objects.filter(status=JobStatus.QUEUED, claimed_by="")
+        .order_by("created_at", "id")
+        .values_list("id", flat=True)[:10]
+    ):
+        now = timezone.now()
+        if (
+            ImportJob.objects.filter(pk=job_id, status=JobStatus.QUEUED, claimed_by="").update(
+                claimed_by=worker, status=JobStatus.RUNNING, started_at=now, heartbeat_at=now
+            )
+            == 1
+        ):
+            return int(job_id)
+    return None
+
+
+def requeue_stale(*, stale_after: timedelta = STALE_AFTER) -> int:
+    """Queue again the jobs whose worker stopped beating; their pending rows are resumed."""
+    limit = timezone.now() - stale_after
+    return ImportJob.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=limit).update(
+        status=JobStatus.QUEUED, claimed_by=""
+    )
