@@ -129,7 +129,7 @@ def test_occupations_cover_the_demo_codes_with_valid_fields() -> None:
 
 def test_every_rule_row_names_regulation_source_and_status() -> None:
     specs = loading.rule_specs()
-    assert len(specs) == 81
+    assert len(specs) == 82
     for spec in specs:
         assert spec.regulation.strip(), spec.identity
         assert spec.source.strip(), spec.identity
@@ -157,6 +157,7 @@ def test_rule_tables_are_the_contribution_tables() -> None:
         "discount",
         "jp_deferral",
         "late_fine_pu",
+        "sanction_fine",
         "due_day_pu",
         "due_day_bpu",
         "bpu_late_fine",

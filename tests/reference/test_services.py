@@ -42,10 +42,10 @@ def test_reference_data_counts(reference_data: LoadResult) -> None:
         reference_data.historic,
         reference_data.occupations,
         reference_data.rules,
-    ) == (38, 514, 7_285, 83_762, 680, 46, 81)
+    ) == (38, 514, 7_285, 83_762, 680, 46, 82)
     assert Region.objects.count() == 92_279
     assert Occupation.objects.count() == 46
-    assert RuleRow.objects.count() == 81
+    assert RuleRow.objects.count() == 82
 
 
 def test_second_load_changes_nothing(reference_data: LoadResult) -> None:
@@ -75,11 +75,11 @@ def test_load_adds_missing_regions_occupations_and_rules() -> None:
 
     kaltara = 1 + 5 + 55 + 482  # REGULATIONS.md §5.3
     assert (result.regions_added, result.regions_updated) == (kaltara + 680, 0)
-    assert (result.occupations_added, result.rules_added, result.rules_skipped) == (46, 81, 0)
+    assert (result.occupations_added, result.rules_added, result.rules_skipped) == (46, 82, 0)
     assert Region.objects.count() == 92_279
     assert AuditEvent.objects.filter(action="reference.load").count() == loads + 1
     created = AuditEvent.objects.filter(action="rule_row.create", note="rules.json")
-    assert created.count() == creations + 81
+    assert created.count() == creations + 82
     assert len(selectors.district_codes_for_nik()) == 7_285 + 649
 
 

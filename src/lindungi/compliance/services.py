@@ -23,6 +23,7 @@ from lindungi.compliance.models import (
     FindingStatus,
 )
 from lindungi.compliance.rules import State, TransitionRefused
+from lindungi.compliance.sanction import case_fine
 from lindungi.compliance.verify import case_verify
 from lindungi.core import access, audit
 from lindungi.core.access import Actor, Role
@@ -138,6 +139,8 @@ def case_move(
         case.workers_recovered = check.members
         data["members_now"] = check.members
         Finding.objects.filter(case=case).update(status=FindingStatus.RESOLVED)
+    if to == State.FINE:
+        data.update(case_fine(case, day).as_dict())
     before = case.state
     case.state, case.state_since = to, day
     case.due_on = rules.due_date(step, day, holidays_after(day))
