@@ -10,6 +10,7 @@ from lindungi.cli import (
     nik,  # noqa: F401
     payments,  # noqa: F401
     pii,  # noqa: F401
+    plan,  # noqa: F401
     reference,  # noqa: F401
     status,  # noqa: F401
     system,  # noqa: F401

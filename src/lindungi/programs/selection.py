@@ -1,0 +1,319 @@
+"""Selection and enrolment as set-based SQL over the registry (SQLite and PostgreSQL alike).
+
+`programme_select` writes one `Candidate` per worker of the programme's region with the first
+rule that excludes it (or "" and a rank when included) in ONE `INSERT … SELECT`.
+`programme_enrol` turns the included candidates into BPU memberships paid by the programme's
+payer and beneficiaries, in two more statements, all or nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lindungi.core import access, audit
+from lindungi.core.access import Actor
+from lindungi.core.errors import Conflict, ValidationError
+from lindungi.programs import rules, selectors, services
+from lindungi.programs.models import (
+    Beneficiary,
+    Candidate,
+    EnrolmentBatch,
+    Programme,
+    ProgrammeStatus,
+    SelectionRun,
+)
+from lindungi.registry.models import EndReason, Membership
+
+ORDER_TERMS = {
+    "decile": "COALESCE(e.welfare_decile, 11) ASC",
+    "hazard": "COALESCE(e.hazard, 0) DESC",
+    "waiting": "e.registered_at ASC",
+    "village_official": "CASE WHEN e.village_role <> '' THEN 0 ELSE 1 END ASC",
+    "oldest": "e.birth_date ASC",
+}
+
+# Exclusions are uncorrelated `IN (subquery)`: each set is built once (a hashed subplan on
+# PostgreSQL, an ephemeral index on SQLite) instead of one probe per worker and rule.
+SELECT_SQL = """
+INSERT INTO programs_candidate (run_id, worker_id, reason, rank)
+WITH e AS MATERIALIZED (
+    SELECT w.id, w.welfare_decile, w.registered_at, w.village_role, w.birth_date,
+           o.jkk_risk_group AS hazard,
+           CASE
+             WHEN w.status <> 'active' THEN 'inactive'
+             {targets}
+             WHEN w.id IN (SELECT b.worker_id FROM programs_beneficiary b
+                           WHERE b.programme_id = %(programme)s) THEN 'enrolled'
+             {exclusions}
+             WHEN w.id IN (SELECT b.worker_id FROM programs_beneficiary b
+                           WHERE b.start < %(end)s AND b."end" > %(start)s) THEN 'sponsored'
+             ELSE ''
+           END AS reason
+    FROM registry_worker w
+    LEFT JOIN reference_occupation o ON o.code = w.occupation_id
+    WHERE w.village_code >= %(low)s AND w.village_code < %(high)s
+), c AS (
+  SELECT e.id, e.reason,
+         ROW_NUMBER() OVER (PARTITION BY (e.reason = '') ORDER BY {order}) AS rn
+  FROM e
+)
+SELECT %(run)s, c.id,
+       CASE WHEN c.reason = '' AND c.rn > %(quota)s THEN 'quota' ELSE c.reason END,
+       CASE WHEN c.reason = '' AND c.rn <= %(quota)s THEN c.rn END
+FROM c
+"""
+_OVERLAPS = 'm.start < %(end)s AND (m."end" IS NULL OR m."end" > %(start)s)'
+WAGE_EARNER = (
+    f"WHEN w.id IN (SELECT m.worker_id FROM registry_membership m WHERE {_OVERLAPS} "  # noqa: S608 (constant)
+    "AND m.segment = 'PU') THEN 'wage_earner'"
+)
+PROTECTED = (
+    f"WHEN w.id IN (SELECT m.worker_id FROM registry_membership m WHERE {_OVERLAPS} "  # noqa: S608 (constant)
+    "AND m.jkk) THEN 'protected'"
+)
+
+ENROL_MEMBERSHIPS_SQL = """
+INSERT INTO registry_membership (worker_id, segment, payer_id, jkk, jkm, jht, jp, jkp,
+    declared_wage, start, "end", end_reason, kpj, created_at)
+SELECT c.worker_id, 'BPU', %(payer)s, TRUE, TRUE, %(jht)s, FALSE, FALSE, %(income)s,
+       %(start)s, %(end)s, %(reason)s, NULL, %(now)s
+FROM programs_candidate c
+WHERE c.run_id = %(run)s AND c.reason = '' AND c.rank IS NOT NULL
+  AND c.worker_id NOT IN (SELECT b.worker_id FROM programs_beneficiary b
+                          WHERE b.programme_id = %(programme)s)
+ORDER BY c.rank
+LIMIT %(limit)s
+"""
+ENROL_BENEFICIARIES_SQL = """
+INSERT INTO programs_beneficiary (programme_id, worker_id, membership_id, batch_id, start,
+    "end", created_at)
+SELECT %(programme)s, m.worker_id, m.id, %(batch)s, m.start, m."end", %(now)s
+FROM registry_membership m
+WHERE m.payer_id = %(payer)s AND m.id > %(last)s
+"""
+
+
+def _in(column: str, values: list[Any], params: dict[str, Any], name: str) -> str:
+    keys = []
+    for i, value in enumerate(values):
+        params[f"{name}{i}"] = value
+        keys.append(f"%({name}{i})s")
+    return f"{column} IN ({', '.join(keys)})"
+
+
+def _target_sql(programme: Programme, params: dict[str, Any]) -> str:
+    """CASE branches of the target groups, in the order of rules.REASONS."""
+    branches = []
+    if programme.target_regions:
+        ranges = []
+        for i, prefix in enumerate(programme.target_regions):
+            params[f"rl{i}"], params[f"rh{i}"] = access.region_range(prefix)
+            ranges.append(f"(w.village_code >= %(rl{i})s AND w.village_code < %(rh{i})s)")
+        branches.append(f"WHEN NOT ({' OR '.join(ranges)}) THEN 'region'")
+    if programme.target_occupations:
+        column = _in("w.occupation_id", programme.target_occupations, params, "oc")
+        branches.append(f"WHEN w.occupation_id IS NULL OR NOT {column} THEN 'occupation'")
+    if programme.target_deciles:
+        column = _in("w.welfare_decile", programme.target_deciles, params, "dc")
+        branches.append(f"WHEN w.welfare_decile IS NULL OR NOT {column} THEN 'decile'")
+    if programme.village_officials_only:
+        branches.append("WHEN w.village_role = '' THEN 'village_role'")
+    latest, earliest = rules.birth_bounds(
+        programme.start_month, programme.min_age, programme.max_age
+    )
+    params["latest_birth"] = _date(latest)
+    age = "w.birth_date > %(latest_birth)s"
+    if earliest is not None:
+        params["earliest_birth"] = _date(earliest)
+        age += " OR w.birth_date < %(earliest_birth)s"
+    branches.append(f"WHEN {age} THEN 'age'")
+    return "\n             ".join(branches)
+
+
+def _date(day: date) -> Any:
+    return connection.ops.adapt_datefield_value(day)
+
+
+def _select_sql(programme: Programme, params: dict[str, Any]) -> str:
+    exclusions = []
+    if programme.exclude_wage_earners:
+        exclusions.append(WAGE_EARNER)
+    if programme.exclude_protected:
+        exclusions.append(PROTECTED)
+    keys = list(programme.priority) or list(rules.DEFAULT_PRIORITY)
+    order = ", ".join([*(ORDER_TERMS[k] for k in keys), "e.id ASC"])
+    return SELECT_SQL.format(
+        order=order,
+        targets=_target_sql(programme, params),
+        exclusions="\n             ".join(exclusions),
+    )
+
+
+@transaction.atomic
+def programme_select(*, programme_id: int, actor: Actor) -> SelectionRun:
+    """Rank the programme's region against its targets, exclusions and priority, within quota.
+
+    Every worker of the region gets a candidate row with the reason it was left out, or a rank.
+    """
+    programme = selectors.programme_get(
+        actor=actor, programme_id=programme_id, permission=access.MANAGE_PROGRAMME
+    )
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    if programme.status in (ProgrammeStatus.CLOSED, ProgrammeStatus.REJECTED):
+        raise Conflict(_("Program sudah ditutup atau ditolak."), field="status")
+    per_worker = services.cost_per_worker(programme)
+    enrolled = Beneficiary.objects.filter(programme=programme).count()
+    quota = rules.quota_for(
+        budget=programme.budget, per_worker=per_worker, target=programme.quota, enrolled=enrolled
+    )
+    run = SelectionRun.objects.create(programme=programme, started_by=_user(actor), quota=quota)
+    start, end = rules.period(programme.start_month, programme.months)
+    low, high = access.region_range(programme.region_id)
+    params: dict[str, Any] = {
+        "run": run.pk,
+        "programme": programme.pk,
+        "quota": quota,
+        "start": _date(start),
+        "end": _date(end),
+        "low": low,
+        "high": high,
+    }
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL work_mem = '256MB'")  # the ranking sort stays in memory
+        cursor.execute(_select_sql(programme, params), params)
+    counts = dict(
+        Candidate.objects.filter(run=run)
+        .values_list("reason")
+        .annotate(n=Count("id"))
+        .values_list("reason", "n")
+    )
+    run.counts = {k or "included": v for k, v in counts.items()}
+    run.candidates = sum(counts.values())
+    run.included = counts.get("", 0)
+    run.save(update_fields=["counts", "candidates", "included"])
+    audit.record(
+        actor=actor,
+        action="programme.select",
+        obj=programme,
+        region_code=programme.region_id,
+        after={"run": run.pk, "quota": quota, **run.counts},
+    )
+    return run
+
+
+def _user(actor: Actor) -> Any:
+    return actor if getattr(actor, "pk", None) else None
+
+
+class BudgetExhausted(Conflict):
+    """Enrolment asked for more places than the remaining budget pays for."""
+
+    code = "budget_exhausted"
+
+
+def _check_budget(programme: Programme, per_worker: int, wanted: int) -> None:
+    enrolled = Beneficiary.objects.filter(programme=programme).count()
+    places = rules.quota_for(
+        budget=programme.budget, per_worker=per_worker, target=programme.quota, enrolled=enrolled
+    )
+    remaining = programme.budget - enrolled * per_worker
+    if wanted > places:
+        message = _(
+            "Anggaran program habis: sisa Rp%(remaining)s hanya cukup untuk %(places)s pekerja "
+            "(Rp%(per_worker)s per pekerja), diminta %(wanted)s. Tidak ada yang didaftarkan."
+        ) % {
+            "remaining": f"{remaining:,}".replace(",", "."),
+            "places": places,
+            "per_worker": f"{per_worker:,}".replace(",", "."),
+            "wanted": wanted,
+        }
+        raise BudgetExhausted(message, field="count")
+
+
+@transaction.atomic
+def programme_enrol(*, programme_id: int, actor: Actor, count: int | None = None) -> EnrolmentBatch:
+    """Enrol the next `count` (default all) selected workers; all or nothing, within budget."""
+    programme = selectors.programme_get(
+        actor=actor, programme_id=programme_id, permission=access.ENROL_BENEFICIARIES
+    )
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    if programme.status not in rules.ENROLLING:
+        raise Conflict(_("Program belum disetujui (not approved)."), field="status")
+    run = selectors.latest_run(programme)
+    if run is None:
+        raise ValidationError({"run": _("Jalankan seleksi dulu (run the selection first).")})
+    pending = (
+        Candidate.objects.filter(run=run, reason="", rank__isnull=False)
+        .exclude(worker_id__in=Beneficiary.objects.filter(programme=programme).values("worker"))
+        .count()
+    )
+    wanted = pending if count is None else count
+    if wanted <= 0 or wanted > pending:
+        raise ValidationError(
+            {"count": _("Jumlah harus 1 sampai %(n)s pekerja terpilih.") % {"n": pending}}
+        )
+    per_worker = services.cost_per_worker(programme)
+    _check_budget(programme, per_worker, wanted)
+    if programme.status == ProgrammeStatus.APPROVED:
+        services.programme_transition(
+            programme_id=programme.pk, to=ProgrammeStatus.ACTIVE, actor=actor
+        )
+    batch = EnrolmentBatch.objects.create(
+        programme=programme,
+        run=run,
+        created_by=_user(actor),
+        workers=wanted,
+        cost=wanted * per_worker,
+    )
+    _insert(programme, run, batch, wanted)
+    audit.record(
+        actor=actor,
+        action="programme.enrol",
+        obj=programme,
+        region_code=programme.region_id,
+        after={"batch": batch.pk, "workers": wanted, "cost": batch.cost, "run": run.pk},
+    )
+    return batch
+
+
+def _insert(programme: Programme, run: SelectionRun, batch: EnrolmentBatch, limit: int) -> None:
+    start, end = rules.period(programme.start_month, programme.months)
+    params = {
+        "payer": programme.payer_id,
+        "jht": programme.jht,
+        "income": programme.declared_income,
+        "start": _date(start),
+        "end": _date(end),
+        "reason": EndReason.PROGRAM_ENDED.value,
+        "now": connection.ops.adapt_datetimefield_value(timezone.now()),
+        "run": run.pk,
+        "programme": programme.pk,
+        "limit": limit,
+        "batch": batch.pk,
+    }
+    # The programme row is locked, so the payer's memberships above `last` are this batch's.
+    # (An anti-join against the table being filled would rescan it per row: quadratic.)
+    last = Membership.objects.filter(payer_id=programme.payer_id).aggregate(m=Max("id"))["m"]
+    params["last"] = last or 0
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(ENROL_MEMBERSHIPS_SQL, params)
+            cursor.execute(ENROL_BENEFICIARIES_SQL, params)
+            inserted = cursor.rowcount
+    except IntegrityError as exc:
+        raise Conflict(
+            _(
+                "Sebagian pekerja terpilih sudah terlindungi atau dibiayai program lain sejak "
+                "seleksi; jalankan seleksi ulang. Tidak ada yang didaftarkan."
+            ),
+            field="run",
+        ) from exc
+    if inserted != limit:
+        raise Conflict(_("Jumlah pendaftaran tidak cocok; dibatalkan."), field="run")
