@@ -13,6 +13,7 @@ from django.utils import timezone
 from lindungi.cli import emit, main
 from lindungi.cli.system import serve
 from lindungi.contributions.demo import demo_money
+from lindungi.programs.demo import demo_programmes
 from lindungi.reference.services import reference_load
 from lindungi.registry.demo.service import (
     GenerateResult,
@@ -95,6 +96,8 @@ def demo(ctx: click.Context, workers: int, port: int, host: str, no_serve: bool)
     _money()
     password = os.environ.get("LINDUNGI_DEMO_PASSWORD", DEMO_PASSWORD)
     logins = demo_logins_ensure(password=password, employer_id=first_demo_employer())
+    _stage("sponsors and a regency programme")
+    demo_programmes(start=_months_before(timezone.localdate().replace(day=1), -1))
     click.echo(f"\n{'username':<18} {'password':<16} {'role':<20} scope")
     for persona, created in logins:
         shown = password if created else "(unchanged)"
