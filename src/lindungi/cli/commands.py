@@ -7,6 +7,7 @@ from lindungi.cli import (
     demo,  # noqa: F401
     fines,  # noqa: F401
     ingest,  # noqa: F401
+    linkage,  # noqa: F401
     nik,  # noqa: F401
     payments,  # noqa: F401
     pii,  # noqa: F401

@@ -1,0 +1,140 @@
+"""Where candidate workers come from: the registry database, or an in-memory table.
+
+Both read in sets: the batch's blocking keys (NIK indexes, birth dates, name keys) go into
+temporary tables and one join per key kind returns every worker that could be compared — never
+one query per row. Rows come back as an Arrow table with the columns of `COLUMNS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any, Protocol
+
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
+from django.db import connection
+
+COLUMNS = ("id", "full_name", "name_search", "birth_date", "sex", "village_code", "nik_index")
+SCHEMA = pa.schema(
+    [
+        ("id", pa.int64()),
+        ("full_name", pa.string()),
+        ("name_search", pa.string()),
+        ("birth_date", pa.date32()),
+        ("sex", pa.string()),
+        ("village_code", pa.string()),
+        ("nik_index", pa.string()),
+    ]
+)
+FETCH = 50_000
+INSERT = 5_000
+
+
+class Registry(Protocol):
+    """The workers a batch is linked against."""
+
+    def size(self) -> int: ...
+
+    def by_nik(self, indexes: Sequence[str]) -> dict[str, int]: ...
+
+    def candidates(self, *, dates: Sequence[date], names: Sequence[str]) -> pa.Table: ...
+
+
+class TableRegistry:
+    """A registry held in an Arrow table (generated evaluation sets, tests of the model)."""
+
+    def __init__(self, table: pa.Table) -> None:
+        self.table = table.select(list(COLUMNS)).cast(SCHEMA)
+
+    def size(self) -> int:
+        return int(self.table.num_rows)
+
+    def by_nik(self, indexes: Sequence[str]) -> dict[str, int]:
+        hit = self.table.filter(pc.is_in(self.table["nik_index"], pa.array(indexes, pa.string())))
+        return dict(zip(hit["nik_index"].to_pylist(), hit["id"].to_pylist(), strict=True))
+
+    def candidates(self, *, dates: Sequence[date], names: Sequence[str]) -> pa.Table:
+        t = self.table
+        mask = pc.or_(
+            pc.is_in(t["birth_date"], pa.array(dates, pa.date32())),
+            pc.is_in(t["name_search"], pa.array(names, pa.string())),
+        )
+        return t.filter(mask)
+
+
+_ACTIVE = "w.status <> 'merged'"
+
+
+class DatabaseRegistry:
+    """registry_worker read through Django's connection (SQLite or PostgreSQL)."""
+
+    def size(self) -> int:
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT count(*) FROM registry_worker w WHERE {_ACTIVE}")  # noqa: S608
+            return int(cur.fetchone()[0])
+
+    def by_nik(self, indexes: Sequence[str]) -> dict[str, int]:
+        sql = (
+            "SELECT w.nik_index, COALESCE(w.merged_into_id, w.id) FROM registry_worker w"
+            " JOIN linkage_nik k ON k.v = w.nik_index"
+        )
+        with connection.cursor() as cur, _Keys(cur, "linkage_nik", "text", indexes):
+            cur.execute(sql)
+            return {str(n): int(i) for n, i in cur.fetchall()}
+
+    def candidates(self, *, dates: Sequence[date], names: Sequence[str]) -> pa.Table:
+        cols = ", ".join(f"w.{c}" for c in COLUMNS)
+        # Two joins, UNION: each side can use its own plan (name_search has an index).
+        sql = (
+            f"SELECT {cols} FROM registry_worker w JOIN linkage_bd k ON k.v = w.birth_date"  # noqa: S608
+            f" WHERE {_ACTIVE} UNION SELECT {cols} FROM registry_worker w"
+            f" JOIN linkage_name k ON k.v = w.name_search WHERE {_ACTIVE}"
+        )
+        with (
+            connection.cursor() as cur,
+            _Keys(cur, "linkage_bd", "date", dates),
+            _Keys(cur, "linkage_name", "text", names),
+        ):
+            cur.execute(sql)
+            return _fetch_arrow(cur)
+
+
+class _Keys:
+    """A temporary one-column table of distinct keys, dropped on exit."""
+
+    def __init__(self, cur: Any, name: str, sql_type: str, values: Iterable[Any]) -> None:
+        self.cur, self.name, self.sql_type, self.values = cur, name, sql_type, values
+
+    def __enter__(self) -> None:
+        self.cur.execute(f"DROP TABLE IF EXISTS {self.name}")
+        self.cur.execute(f"CREATE TEMPORARY TABLE {self.name} (v {self.sql_type} PRIMARY KEY)")
+        rows = [(v,) for v in dict.fromkeys(self.values)]
+        insert = f"INSERT INTO {self.name} (v) VALUES (%s)"  # noqa: S608
+        for start in range(0, len(rows), INSERT):
+            self.cur.executemany(insert, rows[start : start + INSERT])
+
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        # after an error PostgreSQL refuses statements until rollback: leave the table to the
+        # next call's DROP IF EXISTS rather than hide the error
+        if exc_type is None:
+            self.cur.execute(f"DROP TABLE IF EXISTS {self.name}")
+
+
+def _fetch_arrow(cur: Any) -> pa.Table:
+    batches: list[pa.RecordBatch] = []
+    while rows := cur.fetchmany(FETCH):
+        columns = list(zip(*rows, strict=True))
+        arrays = [
+            pa.array(
+                _dates(values) if name == "birth_date" else values, type=SCHEMA.field(name).type
+            )
+            for name, values in zip(COLUMNS, columns, strict=True)
+        ]
+        batches.append(pa.RecordBatch.from_arrays(arrays, schema=SCHEMA))
+    return pa.Table.from_batches(batches, schema=SCHEMA)
+
+
+def _dates(values: Sequence[Any]) -> list[date | None]:
+    # SQLite hands dates back as text through a raw cursor
+    return [date.fromisoformat(v) if isinstance(v, str) else v for v in values]
