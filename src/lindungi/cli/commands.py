@@ -3,6 +3,7 @@
 from lindungi.cli import (
     bill,  # noqa: F401
     contribution,  # noqa: F401
+    coverage,  # noqa: F401
     crosscheck,  # noqa: F401
     demo,  # noqa: F401
     fines,  # noqa: F401
