@@ -10,6 +10,8 @@ import click
 from django.core.management import call_command
 from django.utils import timezone
 
+from lindungi.analytics.facts import default_months, facts_rebuild, facts_refresh
+from lindungi.analytics.models import CoverageFact
 from lindungi.cli import emit, main
 from lindungi.cli.system import serve
 from lindungi.compliance.demo import demo_compliance
@@ -101,6 +103,11 @@ def demo(ctx: click.Context, workers: int, port: int, host: str, no_serve: bool)
     demo_programmes(start=_months_before(timezone.localdate().replace(day=1), -1))
     _stage("manpower reports, the cross-check and a first case")
     demo_compliance(month=_months_before(timezone.localdate().replace(day=1), 1), seed=DEMO_SEED)
+    _stage("coverage facts for the dashboards")
+    if CoverageFact.objects.exists():
+        facts_refresh()
+    else:
+        facts_rebuild(months=default_months(count=12))
     click.echo(f"\n{'username':<18} {'password':<16} {'role':<20} scope")
     for persona, created in logins:
         shown = password if created else "(unchanged)"
