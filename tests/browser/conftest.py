@@ -10,6 +10,8 @@ flush and puts them back for the next test (and for whatever runs after this fol
 from __future__ import annotations
 
 import os
+import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -77,10 +79,21 @@ def _audit_triggers_restored(django_db_blocker: Any) -> Iterator[None]:
         _audit_triggers(present=True)
 
 
+def _requests_finished(timeout: float = 15.0) -> None:
+    """Wait for the live server's request threads: a page's last HTMX request (a partial loaded
+    on page load) can still be reading tables when the test ends, and SQLite's shared in-memory
+    database then refuses the flush ("database table is locked")."""
+    deadline = time.monotonic() + timeout
+    for thread in threading.enumerate():
+        if "process_request" in thread.name and thread is not threading.current_thread():
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
+
+
 @pytest.fixture
 def audit_triggers_lifted_for_flush(transactional_db: None) -> Iterator[None]:
     _audit_triggers(present=True)
     yield
+    _requests_finished()
     _audit_triggers(present=False)
 
 
