@@ -21,6 +21,7 @@ import pytest
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PASSWORD = "kata-sandi-peramban-1"  # test-only password
+_OPEN_CONTEXTS: list[Any] = []  # browser contexts of the running test, closed before its flush
 
 # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a
 # thread with a running loop unless told that this (test-only) use is deliberate.
@@ -53,8 +54,12 @@ def page(chromium: Any) -> Iterator[Any]:
     context = chromium.new_context(viewport={"width": 1366, "height": 900}, locale="id-ID")
     context.set_default_timeout(15_000)
     page = context.new_page()
+    _OPEN_CONTEXTS.append(context)
     yield page
-    context.close()
+    if context in _OPEN_CONTEXTS:
+        _OPEN_CONTEXTS.remove(context)
+        context.close()
+    _requests_finished()
 
 
 def _audit_triggers(*, present: bool) -> None:
@@ -79,7 +84,7 @@ def _audit_triggers_restored(django_db_blocker: Any) -> Iterator[None]:
         _audit_triggers(present=True)
 
 
-def _requests_finished(timeout: float = 15.0) -> None:
+def _requests_finished(timeout: float = 5.0) -> None:
     """Wait for the live server's request threads: a page's last HTMX request (a partial loaded
     on page load) can still be reading tables when the test ends, and SQLite's shared in-memory
     database then refuses the flush ("database table is locked")."""
@@ -93,6 +98,10 @@ def _requests_finished(timeout: float = 15.0) -> None:
 def audit_triggers_lifted_for_flush(transactional_db: None) -> Iterator[None]:
     _audit_triggers(present=True)
     yield
+    # Closing the browser first ends its keep-alive connections, whose threads would otherwise
+    # live on; what is left is a request still being answered.
+    while _OPEN_CONTEXTS:
+        _OPEN_CONTEXTS.pop().close()
     _requests_finished()
     _audit_triggers(present=False)
 
