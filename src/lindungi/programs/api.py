@@ -259,7 +259,7 @@ def candidates(
                 "welfare_decile": c.worker.welfare_decile,
                 "occupation": c.worker.occupation.name if c.worker.occupation else None,
                 "reason": c.reason,
-                "explanation": rules.REASONS.get(c.reason, c.reason),
+                "explanation": str(rules.REASONS.get(c.reason, c.reason)),
                 "rank": c.rank,
             }
             for c in page.items

@@ -8,11 +8,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
 from lindungi.core import access
 from lindungi.programs.models import ProgrammeStatus as S
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # The lifecycle: (from, to) → the permission the actor needs. Nothing else moves a programme.
 TRANSITIONS: Mapping[tuple[str, str], str] = {
@@ -28,29 +32,30 @@ NOT_BY_CREATOR = frozenset({(S.SUBMITTED, S.APPROVED), (S.SUBMITTED, S.REJECTED)
 ENROLLING = frozenset({S.APPROVED, S.ACTIVE})
 
 # Priority keys, in the order a sponsor may arrange them; each is an ORDER BY term.
-PRIORITIES: Mapping[str, str] = {
-    "decile": str(_("Desil kesejahteraan terendah dulu")),
-    "hazard": str(_("Pekerjaan paling berisiko dulu")),
-    "waiting": str(_("Terdaftar paling lama dulu")),
-    "village_official": str(_("Perangkat desa/RT/RW dulu")),
-    "oldest": str(_("Usia tertua dulu")),
+# Lazy labels: each is rendered in the language of the request that shows it.
+PRIORITIES: Mapping[str, StrOrPromise] = {
+    "decile": _("Desil kesejahteraan terendah dulu"),
+    "hazard": _("Pekerjaan paling berisiko dulu"),
+    "waiting": _("Terdaftar paling lama dulu"),
+    "village_official": _("Perangkat desa/RT/RW dulu"),
+    "oldest": _("Usia tertua dulu"),
 }
 DEFAULT_PRIORITY = ("decile", "hazard", "waiting")
 
 # Reason codes of a selection run, in the order the rules are tried: the first that fails.
-REASONS: Mapping[str, str] = {
-    "": str(_("Terpilih")),
-    "inactive": str(_("Peserta tidak aktif (meninggal/digabung/berhenti)")),
-    "region": str(_("Di luar wilayah sasaran")),
-    "occupation": str(_("Pekerjaan bukan sasaran")),
-    "decile": str(_("Desil kesejahteraan bukan sasaran")),
-    "village_role": str(_("Bukan perangkat desa/BPD/RT/RW")),
-    "age": str(_("Usia di luar batas")),
-    "enrolled": str(_("Sudah menjadi penerima program ini")),
-    "wage_earner": str(_("Penerima upah (dibayar pemberi kerja)")),
-    "protected": str(_("Sudah terlindungi JKK pada bulan-bulan tersebut")),
-    "sponsored": str(_("Sudah dibiayai program lain pada bulan-bulan tersebut")),
-    "quota": str(_("Memenuhi syarat, di luar kuota anggaran")),
+REASONS: Mapping[str, StrOrPromise] = {
+    "": _("Terpilih"),
+    "inactive": _("Peserta tidak aktif (meninggal/digabung/berhenti)"),
+    "region": _("Di luar wilayah sasaran"),
+    "occupation": _("Pekerjaan bukan sasaran"),
+    "decile": _("Desil kesejahteraan bukan sasaran"),
+    "village_role": _("Bukan perangkat desa/BPD/RT/RW"),
+    "age": _("Usia di luar batas"),
+    "enrolled": _("Sudah menjadi penerima program ini"),
+    "wage_earner": _("Penerima upah (dibayar pemberi kerja)"),
+    "protected": _("Sudah terlindungi JKK pada bulan-bulan tersebut"),
+    "sponsored": _("Sudah dibiayai program lain pada bulan-bulan tersebut"),
+    "quota": _("Memenuhi syarat, di luar kuota anggaran"),
 }
 
 MSG_PRIORITY = _("Prioritas tidak dikenal: %(keys)s.")

@@ -93,7 +93,7 @@ def _counts(counts: dict[str, int]) -> list[tuple[str, str, int]]:
     order = list(rules.REASONS)
     keyed = [("" if k == "included" else k, n) for k, n in counts.items()]
     keyed.sort(key=lambda kn: order.index(kn[0]) if kn[0] in order else len(order))
-    return [(k, rules.REASONS.get(k, k), n) for k, n in keyed]
+    return [(k, str(rules.REASONS.get(k, k)), n) for k, n in keyed]
 
 
 @page

@@ -82,7 +82,7 @@ class ProgrammeForm(forms.Form):
     def __init__(self, *args: Any, sponsors: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast("forms.ModelChoiceField[Sponsor]", self.fields["sponsor"]).queryset = sponsors
-        choices = list(rules.PRIORITIES.items())
+        choices = [(key, str(label)) for key, label in rules.PRIORITIES.items()]
         for i, name in enumerate(("priority_1", "priority_2", "priority_3")):
             field = cast(forms.ChoiceField, self.fields[name])
             field.choices = ([] if i == 0 else [("", "—")]) + choices
