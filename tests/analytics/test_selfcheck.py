@@ -51,7 +51,10 @@ def test_unknown_nik_and_wrong_birth_date_read_the_same(client: Client, crafted:
     assert "tidak ditemukan atau tidak cocok" in answer(wrong)
 
 
-def test_answers_take_similar_time(client: Client, crafted: Crafted) -> None:
+def test_answers_take_similar_time(client: Client, crafted: Crafted, settings: Any) -> None:
+    # A floor above what the work costs on a loaded CI machine (production: 0.3 s): the
+    # answer's time then says nothing about which path it took.
+    settings.LINDUNGI_SELFCHECK_MIN_SECONDS = 0.6
     timings = {}
     for label, nik, birth in (
         ("known", "6402010503900002", "1990-03-05"),
@@ -62,7 +65,7 @@ def test_answers_take_similar_time(client: Client, crafted: Crafted) -> None:
         ask(client, nik, birth, ip=f"10.0.1.{len(timings)}")
         timings[label] = time.monotonic() - started
     assert abs(timings["wrong"] - timings["unknown"]) < 0.1
-    assert min(timings.values()) >= 0.15
+    assert min(timings.values()) >= 0.6
 
 
 def test_rate_limit_per_address(client: Client, crafted: Crafted) -> None:
