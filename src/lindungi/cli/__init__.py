@@ -16,6 +16,10 @@ def setup_django() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
+
+    # The default SQLite database and collected static files live here; a fresh clone has none.
+    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def emit(data: Any, *, as_json: bool, human: Callable[[], None]) -> None:
