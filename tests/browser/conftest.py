@@ -17,11 +17,38 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PASSWORD = "kata-sandi-peramban-1"  # test-only password
 _OPEN_CONTEXTS: list[Any] = []  # browser contexts of the running test, closed before its flush
+
+
+class _SerialWSGIServer(WSGIServer):
+    """The live server answering one request at a time. On SQLite every request thread shares
+    the one in-memory connection, which is not thread-safe: two overlapping HTMX requests
+    (search as you type, a partial loaded on page load) failed with "bad parameter or other
+    API misuse". Django's non-threaded server also sends `Connection: close`."""
+
+    def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.connections_override = connections_override
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _serial_live_server_on_sqlite(django_db_setup: None) -> Iterator[None]:
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    threaded = LiveServerThread.server_class
+    LiveServerThread.server_class = _SerialWSGIServer
+    yield
+    LiveServerThread.server_class = threaded
+
 
 # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a
 # thread with a running loop unless told that this (test-only) use is deliberate.
