@@ -9,13 +9,10 @@ from typing import Any
 
 import pytest
 
-from lindungi.contributions import fines
 from lindungi.contributions.coverage.rules import PaymentRules
 from lindungi.contributions.coverage.sample import Account, account, d, rules_from_file
 from lindungi.contributions.fines import Arrears, arrears, late_fine, months_late
 from lindungi.contributions.models import Allocation
-from lindungi.core import access
-from lindungi.core.access import Role
 from lindungi.core.errors import PermissionDenied
 
 RULES = rules_from_file()
@@ -83,24 +80,6 @@ def test_late_fine_without_a_rule_is_zero() -> None:
 
 
 # --- arrears ------------------------------------------------------------------------------
-
-GRANTS = {
-    Role.ADMIN,
-    Role.BRANCH_OFFICER,
-    Role.COMPLIANCE_OFFICER,
-    Role.LABOUR_INSPECTOR,
-}
-
-
-@pytest.fixture(autouse=True)
-def _arrears_permission(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The grant the lead adds to ROLE_PERMISSIONS (a no-op once it is there)."""
-    granted = {
-        r: p | ({fines.VIEW_ARREARS} if r in GRANTS else set())
-        for r, p in access.ROLE_PERMISSIONS.items()
-    }
-    monkeypatch.setattr(access, "ROLE_PERMISSIONS", granted)
-
 
 OCT, NOV, DEC = d("2026-10"), d("2026-11"), d("2026-12")
 

@@ -20,10 +20,8 @@ from lindungi.contributions.coverage.selectors import payment_rules
 from lindungi.contributions.models import Invoice
 from lindungi.contributions.rules import round_rupiah
 from lindungi.core import access
-from lindungi.core.access import Actor
+from lindungi.core.access import VIEW_ARREARS, Actor
 from lindungi.reference.models import undotted
-
-VIEW_ARREARS = "contributions.view_arrears"
 
 # --- pure ---------------------------------------------------------------------------------
 

@@ -21,10 +21,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lindungi.contributions.billing.services import VIEW_BILLING
 from lindungi.contributions.models import Allocation, BillingRun, Invoice, InvoiceLine, RunStatus
 from lindungi.core import access
-from lindungi.core.access import VIEW_WORKER, Actor
+from lindungi.core.access import VIEW_BILLING, VIEW_WORKER, Actor
 from lindungi.core.errors import NotFound, ValidationError
 from lindungi.core.pii import MASK
 from lindungi.registry.selectors import PAGE_SIZE

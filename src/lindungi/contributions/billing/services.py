@@ -30,11 +30,9 @@ from lindungi.contributions.models import BillingRun, RunStatus
 from lindungi.contributions.payments import allocation
 from lindungi.contributions.payments.allocation import Allocated
 from lindungi.core import access, audit
-from lindungi.core.access import Actor
+from lindungi.core.access import RUN_BILLING, Actor
 from lindungi.core.errors import Conflict, ValidationError
 
-RUN_BILLING = "contributions.run_billing"
-VIEW_BILLING = "contributions.view_billing"
 DEFAULT_CHUNK = 250_000
 SQLITE_CACHE_KIB = 512 * 1024
 MSG_MONTH = _("Bulan tagihan harus tanggal 1 dan paling lambat bulan depan.")

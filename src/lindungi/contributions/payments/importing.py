@@ -18,10 +18,9 @@ from lindungi.contributions.payments import allocation, bulk
 from lindungi.contributions.payments.fifo import Credit
 from lindungi.contributions.payments.parsing import Parsed, parse_file
 from lindungi.core import access, audit
-from lindungi.core.access import Actor
+from lindungi.core.access import RECORD_PAYMENT, Actor
 from lindungi.core.errors import ValidationError
 
-RECORD_PAYMENT = "contributions.record_payment"
 MAX_PROBLEMS = 10_000  # the count is always complete; the listed rows stop here
 STAGE = "tmp_pay_rows"
 SORT_MEMORY = "256MB"

@@ -16,10 +16,9 @@ from lindungi.contributions.models.payments import (
     PaymentStatus,
 )
 from lindungi.core import access
-from lindungi.core.access import Actor, OrgKind
+from lindungi.core.access import VIEW_PAYMENTS, Actor, OrgKind
 from lindungi.registry.models import Payer
 
-VIEW_PAYMENTS = "contributions.view_payments"
 PAGE = 100
 
 

@@ -26,9 +26,9 @@ from lindungi.contributions.models.payments import (
 from lindungi.contributions.payments import allocation, parsing
 from lindungi.contributions.payments.allocation import Allocated
 from lindungi.contributions.payments.fifo import Credit
-from lindungi.contributions.payments.importing import RECORD_PAYMENT, payment_import
+from lindungi.contributions.payments.importing import payment_import
 from lindungi.core import access, audit
-from lindungi.core.access import Actor
+from lindungi.core.access import RECORD_PAYMENT, Actor
 from lindungi.core.errors import Conflict, NotFound, ValidationError
 from lindungi.registry.models import Payer
 

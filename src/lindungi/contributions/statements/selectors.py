@@ -17,10 +17,9 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from lindungi.contributions.billing.services import VIEW_BILLING
 from lindungi.contributions.models import LedgerEntry, LedgerKind
 from lindungi.core import access
-from lindungi.core.access import VIEW_PAYMENTS, Actor
+from lindungi.core.access import VIEW_BILLING, VIEW_PAYMENTS, Actor
 from lindungi.core.errors import NotFound, ValidationError
 from lindungi.registry.models import Payer
 

@@ -125,7 +125,7 @@ def payment_list(request: HttpRequest) -> HttpResponse:
             )
         )
     else:
-        access.require(actor(request), selectors.VIEW_PAYMENTS)
+        access.require(actor(request), access.VIEW_PAYMENTS)
     context = {"nav": "payments", "form": form, "items": items, "next_before": next_before}
     return render_page(request, "web/payments/list.html", context)
 
