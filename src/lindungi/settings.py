@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "lindungi.contributions",
     "lindungi.ingest",
     "lindungi.programs",
+    "lindungi.donations",
     "lindungi.compliance",
     "lindungi.analytics",
     "lindungi.web",

@@ -20,8 +20,11 @@ from lindungi.api.auth import session_auth, token_auth
 from lindungi.compliance.api import router as compliance_router
 from lindungi.contributions.api import router as contributions_router
 from lindungi.core.errors import LindungiError
+from lindungi.donations.api import router as donations_router
 from lindungi.ingest.api import router as ingest_router
 from lindungi.programs.api import router as programs_router
+from lindungi.programs.api_lifecycle import router as programs_lifecycle_router
+from lindungi.programs.api_unprotected import router as programs_unprotected_router
 from lindungi.reference.api import router as reference_router
 from lindungi.registry.api import router as registry_router
 
@@ -42,6 +45,9 @@ api.add_router("", reference_router)
 api.add_router("", contributions_router)
 api.add_router("", ingest_router)
 api.add_router("", programs_router)
+api.add_router("", programs_lifecycle_router)
+api.add_router("", programs_unprotected_router)
+api.add_router("", donations_router)
 api.add_router("", compliance_router)
 api.add_router("", analytics_router)
 

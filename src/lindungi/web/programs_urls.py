@@ -5,6 +5,8 @@ from django.urls import URLPattern, path
 from lindungi.web.views import programs
 
 urlpatterns: list[URLPattern] = [
+    # returned files, renewal, refill (lifecycle)
+    # eligible still unprotected (unprotected)
     path("programs/", programs.programme_list, name="programmes"),
     path("programs/new/", programs.programme_create, name="programme_create"),
     path("programs/planner/", programs.programme_planner, name="programme_planner"),

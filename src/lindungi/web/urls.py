@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("lindungi.web.payments_urls")),
     path("", include("lindungi.web.ingest_urls")),
     path("", include("lindungi.web.programs_urls")),
+    path("", include("lindungi.web.donations_urls")),
     path("", include("lindungi.web.compliance_urls")),
     path("", include("lindungi.web.analytics_urls")),
 ]

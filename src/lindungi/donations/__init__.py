@@ -1,0 +1,1 @@
+"""GN Lingkaran donations: pledges and donations into a pool, allocation, receipts, impact."""

@@ -1,0 +1,5 @@
+"""Screens: GN Lingkaran donations."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
