@@ -12,6 +12,7 @@ from lindungi.core.errors import Conflict, PermissionDenied, ValidationError
 from lindungi.core.models import AuditEvent
 from lindungi.ingest import merging, services
 from lindungi.ingest.models import ImportJob, ImportRow, ReviewItem
+from lindungi.registry import search
 from lindungi.registry.models import Worker
 from lindungi.registry.services import WorkerInput, worker_register
 
@@ -20,11 +21,13 @@ from .conftest import KUBU_RAYA, KUKAR, csv_bytes, nik
 pytestmark = pytest.mark.usefixtures("exact_only")
 
 
-def _import(rows: list[list[Any]], actor: Any, kind: str = "dtks", **kw: Any) -> ImportJob:
+def _import(
+    rows: list[list[Any]], actor: Any, kind: str = "dtks", batch: int = 1000, **kw: Any
+) -> ImportJob:
     job = services.import_job_create(
         data=csv_bytes(rows, **kw), file_name="daftar.csv", kind=kind, actor=actor
     )
-    return services.import_job_execute(job_id=job.pk, batch_size=kw.get("batch", 1000))
+    return services.import_job_execute(job_id=job.pk, batch_size=batch)
 
 
 def _counts(job: ImportJob) -> dict[str, int]:
@@ -148,6 +151,30 @@ def test_duplicates_in_file_go_to_the_first_rows_worker(branch_officer_kukar):
     job = _import(rows, branch_officer_kukar)
     assert (job.rows_new, job.rows_duplicate) == (1, 2)
     assert set(ImportRow.objects.values_list("worker_id", flat=True)) == {Worker.objects.get().pk}
+
+
+def test_a_duplicate_in_a_later_batch_goes_to_the_earlier_batchs_worker(branch_officer_kukar):
+    rows = [[nik(i), f"Orang {i}", "17-08-1985", "L", KUKAR] for i in range(1, 5)]
+    rows.append([nik(1), "Orang 1", "17-08-1985", "L", KUKAR])  # row 5 repeats row 1
+    job = _import(rows, branch_officer_kukar, batch=2)
+    assert (job.rows_new, job.rows_duplicate, job.rows_done) == (4, 1, 5)
+    first, last = ImportRow.objects.filter(job=job).order_by("line")[::4]
+    assert (last.outcome, last.worker_id) == ("duplicate_in_file", first.worker_id)
+    assert Worker.objects.count() == 4
+
+
+def test_imported_workers_are_found_by_name_and_later_inserts_still_indexed(
+    branch_officer_kukar,
+):
+    rows = [[nik(i), f"Sulastri Wibowo {i}", "17-08-1985", "P", KUKAR] for i in range(1, 4)]
+    _import(rows, branch_officer_kukar)
+    later = Worker.objects.create(
+        full_name="Sulastri Lain", name_search="sulastri lain", birth_date=date(1990, 1, 1),
+        sex="P", village_id=KUKAR, source="manual",
+    )  # fmt: skip
+    found = search.filter_by_name(Worker.objects.all(), "sulastri")
+    assert found.count() == 4
+    assert later in found
 
 
 def test_a_crash_keeps_committed_batches_and_resumes(branch_officer_kukar, monkeypatch):

@@ -9,7 +9,6 @@ not change becomes a conflict for clerical review.
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,6 +20,7 @@ from django.utils import timezone
 from lindungi.ingest import linker, rules, staging
 from lindungi.ingest.models import ImportJob, ImportRow, Outcome, ReviewItem, ReviewKind
 from lindungi.registry import rules as registry_rules
+from lindungi.registry import search
 from lindungi.registry.models import Worker, WorkerStatus
 
 LINKED = ("exact", "merge")
@@ -83,13 +83,12 @@ def link_input(row: Staged) -> linker.LinkInput:
     )
 
 
-def merge_batch(job: ImportJob, rows: list[Staged], *, model_name: str) -> BatchResult:
-    """Link and merge `rows` (valid, pending) of `job`; all in the caller's transaction."""
-    started = time.perf_counter()
-    linked_rows = linker.link([link_input(r) for r in rows], model_name=model_name)
-    results = {r.key: r for r in linked_rows}
+def merge_batch(
+    job: ImportJob, rows: list[Staged], *, results: dict[int, linker.LinkResult]
+) -> BatchResult:
+    """Merge `rows` (valid, pending) of `job` as linked; all in the caller's transaction."""
     by_id = {r.pk: r for r in rows}
-    out = BatchResult(link_seconds=round(time.perf_counter() - started, 3))
+    out = BatchResult()
     worker_of: dict[int, int | None] = {}
     created: set[int] = set()
     new_rows = [by_id[k] for k, r in results.items() if r.outcome == "new"]
@@ -238,7 +237,8 @@ def insert_workers(values: list[dict[str, Any]]) -> list[int]:
             value = prepared.get(n, v[n])
             row.append(value.isoformat() if dated and n == "birth_date" else value)
         rows.append(row)
-    staging.copy_or_insert(Worker._meta.db_table, [_column(n) for n in ["id", *names]], rows)
+    with search.names_indexed_in_one_statement(ids[0]):
+        staging.copy_or_insert(Worker._meta.db_table, [_column(n) for n in ["id", *names]], rows)
     return ids
 
 

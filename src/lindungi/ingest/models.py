@@ -127,18 +127,22 @@ class ImportRow(models.Model):
         region="job__region_code", employer="job__employer_org", sponsor="job__sponsor_org"
     )
 
-    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="rows")
+    # job_id leads ingest_row_job_idx and worker_id has ingest_row_worker_idx: a file writes a
+    # row per line (a million and more), so no index that another one already covers.
+    job = models.ForeignKey(
+        ImportJob, on_delete=models.CASCADE, related_name="rows", db_index=False
+    )
     line = models.IntegerField()  # line in the sheet, as the office sees it
     status = models.CharField(max_length=10, choices=RowStatus.choices)
     data = models.JSONField(default=dict)  # mapped values, no NIK
-    nik_index = models.CharField(max_length=32, null=True, blank=True, db_index=True)
+    nik_index = models.CharField(max_length=32, null=True, blank=True)  # read per job only
     nik_enc = models.BinaryField(null=True, blank=True)
     nik_valid = models.BooleanField(default=False)
     fingerprint = models.CharField(max_length=64, db_index=True)
     errors = models.JSONField(default=list, blank=True)  # [{column, value, message, level}]
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True, default="")
     worker = models.ForeignKey(
-        Worker, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Worker, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
     created = models.BooleanField(default=False)  # this row registered its worker
     phone_enc = models.BinaryField(null=True, blank=True)

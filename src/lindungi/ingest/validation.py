@@ -48,12 +48,25 @@ class Checked:
         return not any(p["level"] == ERROR for p in self.problems)
 
 
+# (field, type of cell, cell) -> (value, problem message or ""): a column repeats its values
+# (dates, villages, sexes, deciles, names), so each distinct value is parsed once per file.
+Memo = dict[tuple[str, type, Any], tuple[Any, str]]
+
+
 class _Row:
     """One row being checked: problems collected with their column and value."""
 
-    def __init__(self, line: int, cells: list[Any], columns: Mapping[str, int], names: list[str]):
+    def __init__(
+        self,
+        line: int,
+        cells: list[Any],
+        columns: Mapping[str, int],
+        names: list[str],
+        memo: Memo | None = None,
+    ):
         self.out = Checked(line=line)
         self.cells, self.columns, self.names = cells, columns, names
+        self.memo: Memo = {} if memo is None else memo
 
     def cell(self, name: str) -> Any:
         at = self.columns.get(name)
@@ -68,16 +81,34 @@ class _Row:
         )
 
     def read(self, name: str, parse: Callable[[Any], Any], *, level: str = ERROR) -> Any:
+        """The cell parsed (memoised per distinct value); a problem is recorded, never raised."""
         raw = self.cell(name)
-        if rules.text_of(raw) == "" and not isinstance(raw, int | float):
-            return None
-        try:
-            return parse(raw)
-        except rules.CellProblem as exc:
-            self.problem(name, exc.message, level=level)
-        except ValidationError as exc:
-            self.problem(name, "; ".join(m for ms in exc.errors.values() for m in ms), level=level)
-        return None
+        key = (name, type(raw), raw)
+        hit = self.memo.get(key)
+        if hit is None:
+            hit = self.memo[key] = _parse_once(raw, parse)
+        value, message = hit
+        if message:
+            self.problem(name, message, level=level)
+        return value
+
+    def name_key(self, name: str) -> str:
+        key = ("name_search", str, name)
+        hit = self.memo.get(key)
+        if hit is None:
+            hit = self.memo[key] = (registry_rules.name_search_key(name)[:200], "")
+        return str(hit[0])
+
+
+def _parse_once(raw: Any, parse: Callable[[Any], Any]) -> tuple[Any, str]:
+    if rules.text_of(raw) == "" and not isinstance(raw, int | float):
+        return None, ""
+    try:
+        return parse(raw), ""
+    except rules.CellProblem as exc:
+        return None, exc.message
+    except ValidationError as exc:
+        return None, "; ".join(m for ms in exc.errors.values() for m in ms)
 
 
 def check_table(table: Table, mapping: Mapping[str, str], known: Known) -> list[Checked]:
@@ -100,7 +131,8 @@ def check_table(table: Table, mapping: Mapping[str, str], known: Known) -> list[
 def check_lines(
     lines: list[tuple[int, list[Any]]], *, columns: dict[str, int], names: list[str], known: Known
 ) -> list[Checked]:
-    return [check_row(_Row(line, cells, columns, names), known) for line, cells in lines]
+    memo: Memo = {}
+    return [check_row(_Row(line, cells, columns, names, memo), known) for line, cells in lines]
 
 
 def check_row(row: _Row, known: Known) -> Checked:
@@ -118,7 +150,7 @@ def check_row(row: _Row, known: Known) -> Checked:
             row.problem(required, "Wajib diisi (required)")
     row.out.data = {
         "full_name": name,
-        "name_search": registry_rules.name_search_key(name)[:200] if name else "",
+        "name_search": row.name_key(name) if name else "",
         "birth_date": born.isoformat() if born else None,
         "sex": sex,
         "village_code": village,

@@ -8,11 +8,14 @@ table kept in sync by triggers; PostgreSQL a pg_trgm GIN index, which serves LIK
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from lindungi.registry.dbrules import FTS_REBUILD, FTS_TABLE
+from lindungi.registry.dbrules import FTS_REBUILD, FTS_TABLE, name_index_triggers
 from lindungi.registry.models import Worker
 from lindungi.registry.rules import name_search_key
 
@@ -46,3 +49,30 @@ def rebuild_sqlite_index() -> None:
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute(FTS_REBUILD)
+
+
+@contextmanager
+def names_indexed_in_one_statement(first_id: int) -> Iterator[None]:
+    """Workers inserted inside (ids from `first_id` up) reach SQLite's name index in one
+    statement at the end instead of one trigger call each (a third of an insert's cost).
+
+    Must run inside the caller's transaction, which holds SQLite's only write lock, so no other
+    writer inserts a worker while the trigger is away; an error rolls the DROP back with the
+    rest. PostgreSQL's trigram index needs nothing: the block just runs.
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("names_indexed_in_one_statement must run inside a transaction")
+    insert_trigger = next(t for t in name_index_triggers() if t.name.endswith("_ai"))
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TRIGGER IF EXISTS {insert_trigger.name}")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {FTS_TABLE}(rowid, name_search) SELECT id, name_search"  # noqa: S608
+            f" FROM {Worker._meta.db_table} WHERE id >= %s",
+            [first_id],
+        )
+        cursor.execute(insert_trigger.sql)

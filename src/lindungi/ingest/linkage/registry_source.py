@@ -29,6 +29,9 @@ SCHEMA = pa.schema(
 )
 FETCH = 50_000
 INSERT = 5_000
+# Birth dates of working-age people span some 20,000 days: past a third of them, a batch's
+# date join already returns most workers.
+WHOLE_REGISTRY_DATES = 7_000
 
 
 class Registry(Protocol):
@@ -85,6 +88,12 @@ class DatabaseRegistry:
 
     def candidates(self, *, dates: Sequence[date], names: Sequence[str]) -> pa.Table:
         cols = ", ".join(f"w.{c}" for c in COLUMNS)
+        if len(dates) > WHOLE_REGISTRY_DATES:
+            # So many birth dates select most of the registry anyway: one scan costs less than
+            # filling the key tables (a million names) and joining through them.
+            with connection.cursor() as cur:
+                cur.execute(f"SELECT {cols} FROM registry_worker w WHERE {_ACTIVE}")  # noqa: S608
+                return _fetch_arrow(cur)
         # Two joins, UNION: each side can use its own plan (name_search has an index).
         sql = (
             f"SELECT {cols} FROM registry_worker w JOIN linkage_bd k ON k.v = w.birth_date"  # noqa: S608
@@ -110,6 +119,11 @@ class _Keys:
         self.cur.execute(f"DROP TABLE IF EXISTS {self.name}")
         self.cur.execute(f"CREATE TEMPORARY TABLE {self.name} (v {self.sql_type} PRIMARY KEY)")
         rows = [(v,) for v in dict.fromkeys(self.values)]
+        if connection.vendor == "postgresql":  # a million NIK keys: COPY, not executemany
+            with self.cur.cursor.copy(f"COPY {self.name} (v) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
         insert = f"INSERT INTO {self.name} (v) VALUES (%s)"  # noqa: S608
         for start in range(0, len(rows), INSERT):
             self.cur.executemany(insert, rows[start : start + INSERT])

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
@@ -19,7 +21,7 @@ from django.utils import timezone
 
 from lindungi.core import audit
 from lindungi.core.errors import Conflict
-from lindungi.ingest import merging
+from lindungi.ingest import linker, merging
 from lindungi.ingest.models import ImportJob, ImportRow, JobStatus, RowStatus
 
 DEFAULT_BATCH = int(os.environ.get("LINDUNGI_INGEST_BATCH", "20000"))
@@ -58,7 +60,8 @@ def import_job_execute(
     worker = worker or worker_name()
     _claim(job_id, worker)
     try:
-        while _one_batch(job_id, worker, max(1, batch_size), model_name):
+        links = link_pending(job_id, model_name=model_name)
+        while _one_batch(job_id, worker, max(1, batch_size), links):
             if progress is not None:
                 progress(ImportJob.objects.get(pk=job_id))
     except Exception as exc:
@@ -72,7 +75,36 @@ def import_job_execute(
     return ImportJob.objects.get(pk=job_id)
 
 
-def _one_batch(job_id: int, worker: str, size: int, model_name: str) -> bool:
+@dataclass
+class JobLinks:
+    """Every pending row's linkage outcome, found in one pass before any batch is merged.
+
+    One pass reads the registry's candidates once and finds duplicates across the whole file;
+    linking batch by batch re-read nearly the whole registry for each batch (a batch's birth
+    dates cover most of the calendar). Batches merge in row order, so a duplicate always
+    points at a row of its own or an earlier, committed batch.
+    """
+
+    results: dict[int, linker.LinkResult]
+    seconds: float
+    reported: bool = False
+
+
+def link_pending(job_id: int, *, model_name: str) -> JobLinks:
+    """Link every valid row of the job that has no outcome yet; reads only."""
+    started = time.perf_counter()
+    pending = ImportRow.objects.filter(job_id=job_id, status=RowStatus.VALID, outcome="")
+    inputs = [
+        merging.link_input(merging.Staged(pk, data, index, None, valid, None))
+        for pk, data, index, valid in pending.order_by("pk")
+        .values_list("id", "data", "nik_index", "nik_valid")
+        .iterator(chunk_size=20_000)
+    ]
+    results = {r.key: r for r in linker.link(inputs, model_name=model_name)}
+    return JobLinks(results, round(time.perf_counter() - started, 3))
+
+
+def _one_batch(job_id: int, worker: str, size: int, links: JobLinks) -> bool:
     """Process the next batch; False when nothing is pending."""
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job_id)
@@ -85,7 +117,8 @@ def _one_batch(job_id: int, worker: str, size: int, model_name: str) -> bool:
         ]
         if not rows:
             return False
-        result = merging.merge_batch(job, rows, model_name=model_name)
+        result = merging.merge_batch(job, rows, results={r.pk: links.results[r.pk] for r in rows})
+        result.link_seconds, links.reported = (0.0 if links.reported else links.seconds), True
         ImportJob.objects.filter(pk=job_id).update(
             rows_done=F("rows_done") + len(rows),
             rows_new=F("rows_new") + result.new,
