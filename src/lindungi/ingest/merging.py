@@ -287,7 +287,14 @@ def update_known(
 ) -> dict[int, list[str]]:
     """Apply what the source may change; returns row -> conflicting fields."""
     current = _current(set(linked.values()))
-    free = _free_niks({r.nik_index for r in rows.values() if r.nik_index})
+    # Only a worker without NIK can take the row's NIK: ask the registry about those alone
+    # (an exact link's NIK is its worker's own).
+    wanted = {
+        r.nik_index
+        for key, r in rows.items()
+        if r.nik_index and (have := current.get(linked[key])) and have["nik_index"] is None
+    }
+    free = _free_niks(wanted)
     conflicts: dict[int, list[str]] = {}
     changes: dict[int, dict[str, Any]] = {}
     for key, row in rows.items():
@@ -318,6 +325,8 @@ def update_known(
 
 def _free_niks(indexes: set[str]) -> set[str]:
     """The blind indexes no worker holds yet."""
+    if not indexes:
+        return set()
     taken = set(Worker.objects.filter(nik_index__in=indexes).values_list("nik_index", flat=True))
     return indexes - taken
 
