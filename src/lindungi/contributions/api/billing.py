@@ -304,4 +304,4 @@ def statement(
     )
     if filters.format == "json":
         return found
-    return statement_download(found, filters.format)
+    return statement_download(found, filters.format, actor=actor_of(request))

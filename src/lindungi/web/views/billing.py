@@ -152,7 +152,7 @@ def payer_statement_page(request: HttpRequest, payer_id: int) -> HttpResponse:
             )
             kind = request.GET.get("format", "")
             if kind in ("pdf", "xlsx"):
-                return statement_download(statement, kind)
+                return statement_download(statement, kind, actor=user)
     context = {
         "nav": "invoices",
         "payer": payer,
