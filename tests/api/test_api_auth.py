@@ -54,6 +54,7 @@ ME_KUKAR = {
         "ingest.view_imports",
         "programs.enrol",
         "programs.manage_donations",
+        "programs.view_donations",
         "programs.view_programme",
         "registry.correct_employer",
         "registry.correct_worker",

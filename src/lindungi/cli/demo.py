@@ -16,6 +16,7 @@ from lindungi.cli import emit, main
 from lindungi.cli.system import serve
 from lindungi.compliance.demo import demo_compliance
 from lindungi.contributions.demo import demo_money
+from lindungi.donations.demo import demo_donations
 from lindungi.programs.demo import demo_programmes
 from lindungi.reference.services import reference_load
 from lindungi.registry.demo.service import (
@@ -101,6 +102,7 @@ def demo(ctx: click.Context, workers: int, port: int, host: str, no_serve: bool)
     logins = demo_logins_ensure(password=password, employer_id=first_demo_employer())
     _stage("sponsors and a regency programme")
     demo_programmes(start=_months_before(timezone.localdate().replace(day=1), -1))
+    demo_donations(start=_months_before(timezone.localdate().replace(day=1), -1))
     _stage("manpower reports, the cross-check and a first case")
     demo_compliance(month=_months_before(timezone.localdate().replace(day=1), 1), seed=DEMO_SEED)
     _stage("coverage facts for the dashboards")

@@ -71,6 +71,7 @@ MANAGE_PROGRAMME = "programs.manage_programme"
 APPROVE_PROGRAMME = "programs.approve_programme"
 ENROL_BENEFICIARIES = "programs.enrol"
 MANAGE_DONATIONS = "programs.manage_donations"
+VIEW_DONATIONS = "programs.view_donations"  # GN Lingkaran pools, donors, impact reports
 # compliance (issue 6): cross-checks, findings, cases, letters
 VIEW_COMPLIANCE = "compliance.view"
 IMPORT_CHECK_DATA = "compliance.import_check_data"
@@ -103,7 +104,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _PROGRAMS
         | _COMPLIANCE
         | {MERGE_WORKER, REVEAL_PII, EDIT_RULES, VIEW_AUDIT, MANAGE_USERS, ROTATE_PII_KEYS}
-        | {MANAGE_DONATIONS}
+        | {MANAGE_DONATIONS, VIEW_DONATIONS}
     ),
     Role.BRANCH_OFFICER: frozenset(
         _READ
@@ -112,7 +113,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _MONEY_WRITE
         | _INGEST
         | {MERGE_WORKER, REVEAL_PII, VIEW_PROGRAMME, ENROL_BENEFICIARIES, VIEW_COMPLIANCE}
-        | {MANAGE_DONATIONS}
+        | {MANAGE_DONATIONS, VIEW_DONATIONS}
     ),
     Role.COMPLIANCE_OFFICER: frozenset(
         _READ | _MONEY_READ | _COMPLIANCE | {REVEAL_PII, VIEW_IMPORTS}
@@ -123,6 +124,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _MONEY_READ
         | _PROGRAMS
         | {REGISTER_WORKER, CORRECT_WORKER, IMPORT_LIST, VIEW_IMPORTS, REVIEW_LINKAGE}
+        | {VIEW_DONATIONS}
     ),
     Role.VILLAGE_OFFICER: frozenset(
         {VIEW_WORKER, VIEW_MEMBERSHIP, VIEW_AGGREGATES, REGISTER_WORKER, CORRECT_WORKER, REVEAL_PII}
@@ -131,6 +133,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.SPONSOR: frozenset(
         {VIEW_WORKER, VIEW_MEMBERSHIP, VIEW_AGGREGATES}
         | {VIEW_PROGRAMME, MANAGE_PROGRAMME, APPROVE_PROGRAMME, IMPORT_LIST, VIEW_IMPORTS}
+        | {VIEW_DONATIONS}
     ),
     Role.EMPLOYER: frozenset({VIEW_WORKER, VIEW_EMPLOYER, VIEW_MEMBERSHIP, VIEW_COMPLIANCE}),
     Role.DPRD: frozenset({VIEW_AGGREGATES}),
