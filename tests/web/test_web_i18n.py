@@ -112,30 +112,97 @@ def test_english_form_errors_and_labels(
     assert "This field is required." in html
 
 
-def _po_entries() -> dict[tuple[str, str], str]:
-    text = (LOCALE / "django.po").read_text(encoding="utf-8")
-    entries: dict[tuple[str, str], str] = {}
-    for block in text.split("\n\n")[1:]:
-        ctx = re.search(r'^msgctxt "(.*)"', block, re.M)
-        msgid = re.search(r'^msgid ((?:".*"\n?)+)', block, re.M)
-        msgstr = re.search(r'^msgstr ((?:".*"\n?)+)', block, re.M)
-        assert msgid, block
-        assert msgstr, block
+# A catalogue entry: (msgctxt or "", msgid) → its msgstr, or for a plural entry
+# (msgid_plural, (msgstr[0], msgstr[1], ...)).
+Entry = str | tuple[str, tuple[str, ...]]
 
-        def join(raw: str) -> str:
-            return "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', raw)).replace('\\"', '"')
 
-        entries[(ctx.group(1) if ctx else "", join(msgid.group(1)))] = join(msgstr.group(1))
+def _unquote(raw: str) -> str:
+    """The text of a .po string spread over quoted lines ("a" "b" → ab), unescaped."""
+    parts = re.findall(r'"((?:[^"\\]|\\.)*)"', raw)
+    escapes = {"n": "\n", "t": "\t"}
+    return re.sub(r"\\(.)", lambda m: escapes.get(m[1], m[1]), "".join(parts))
+
+
+def _field(name: str, block: str) -> str | None:
+    found = re.search(rf'^{re.escape(name)} ((?:".*"\n?)+)', block, re.M)
+    return _unquote(found.group(1)) if found else None
+
+
+def _parse_po(text: str) -> dict[tuple[str, str], Entry]:
+    entries: dict[tuple[str, str], Entry] = {}
+    for block in text.split("\n\n")[1:]:  # the first block is the header
+        lines = [line for line in block.strip().splitlines() if not line.startswith("#")]
+        if not lines:  # comments only, or an obsolete (#~) entry
+            continue
+        msgid = _field("msgid", block)
+        assert msgid is not None, block
+        key = (_field("msgctxt", block) or "", msgid)
+        plural = _field("msgid_plural", block)
+        if plural is None:
+            msgstr = _field("msgstr", block)
+            assert msgstr is not None, block
+            entries[key] = msgstr
+            continue
+        forms = re.findall(r'^msgstr\[(\d+)\] ((?:".*"\n?)+)', block, re.M)
+        assert forms, block
+        assert [int(n) for n, _ in forms] == list(range(len(forms))), block
+        entries[key] = (plural, tuple(_unquote(raw) for _, raw in forms))
     return entries
+
+
+def _po_entries() -> dict[tuple[str, str], Entry]:
+    return _parse_po((LOCALE / "django.po").read_text(encoding="utf-8"))
+
+
+def test_catalogue_reader_reads_singular_context_and_plural_entries() -> None:
+    text = (
+        'msgid ""\nmsgstr ""\n"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+        "#: web/templates/web/programs/list.html:36\n"
+        'msgid "Perencana anggaran"\nmsgstr "Budget planner"\n\n'
+        'msgctxt "daftar"\nmsgid "Pemberi kerja"\nmsgstr "Employers"\n\n'
+        'msgid ""\n"Berapa pekerja "\n"\\"dilindungi\\""\n'
+        'msgstr ""\n"How many "\n"\\"protected\\""\n\n'
+        'msgid "%(counter)s bulan"\nmsgid_plural "%(counter)s bulan"\n'
+        'msgstr[0] "%(counter)s month"\nmsgstr[1] "%(counter)s months"\n\n'
+        '#~ msgid "Lama"\n#~ msgstr "Old"\n'
+    )
+    assert _parse_po(text) == {
+        ("", "Perencana anggaran"): "Budget planner",
+        ("daftar", "Pemberi kerja"): "Employers",
+        ("", 'Berapa pekerja "dilindungi"'): 'How many "protected"',
+        ("", "%(counter)s bulan"): (
+            "%(counter)s bulan",
+            ("%(counter)s month", "%(counter)s months"),
+        ),
+    }
+
+
+def _compiled_matches(compiled: Any, key: tuple[str, str], entry: Entry) -> bool:
+    ctx, msgid = key
+    if isinstance(entry, str):
+        return bool((compiled.pgettext(ctx, msgid) if ctx else compiled.gettext(msgid)) == entry)
+    plural, forms = entry
+    for n, expected in ((1, forms[0]), (2, forms[-1])):
+        found = (
+            compiled.npgettext(ctx, msgid, plural, n)
+            if ctx
+            else compiled.ngettext(msgid, plural, n)
+        )
+        if found != expected:
+            return False
+    return True
 
 
 def test_english_catalogue_is_complete_and_compiled() -> None:
     entries = _po_entries()
     assert len(entries) > 150
     assert "#, fuzzy" not in (LOCALE / "django.po").read_text(encoding="utf-8")
-    assert [k for k, v in entries.items() if not v] == []
+    empty = [k for k, v in entries.items() if (not v if isinstance(v, str) else not all(v[1]))]
+    assert empty == []
     with (LOCALE / "django.mo").open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
-    for (ctx, msgid), msgstr in entries.items():
-        found = compiled.pgettext(ctx, msgid) if ctx else compiled.gettext(msgid)
-        assert found == msgstr, f".mo is stale for {msgid!r}: run compilemessages"
+    for key, entry in entries.items():
+        assert _compiled_matches(compiled, key, entry), (
+            f".mo is stale for {key[1]!r}: run compilemessages"
+        )

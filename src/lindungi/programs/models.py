@@ -76,6 +76,14 @@ class ProgrammeStatus(models.TextChoices):
     REJECTED = "rejected", "Ditolak"
 
 
+class RenewalMode(models.TextChoices):
+    """How a renewal chooses its beneficiaries (docs/programs.md, "Renewal")."""
+
+    NONE = "", "—"
+    SAME = "same", "Penerima yang sama dulu"
+    RESELECT = "reselect", "Seleksi ulang"
+
+
 class Programme(models.Model):
     """A budget that pays JKK + JKM (optionally JHT) for chosen informal workers for N months."""
 
@@ -121,6 +129,13 @@ class Programme(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # The programme this one renews for the next period (one renewal per programme).
+    predecessor = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="successor"
+    )
+    renewal_mode = models.CharField(
+        max_length=8, choices=RenewalMode.choices, blank=True, default="", db_default=""
+    )
 
     class Meta:
         verbose_name = "programme"
@@ -139,6 +154,11 @@ class Programme(models.Model):
             models.CheckConstraint(
                 condition=Q(approved_by__isnull=True) | ~Q(approved_by=F("created_by")),
                 name="programme_four_eyes",
+            ),
+            models.CheckConstraint(
+                condition=Q(predecessor__isnull=True, renewal_mode="")
+                | Q(predecessor__isnull=False, renewal_mode__in=["same", "reselect"]),
+                name="programme_renewal_mode",
             ),
         ]
         indexes = [models.Index(fields=["region", "status"], name="programme_region_idx")]
@@ -196,6 +216,11 @@ class Candidate(models.Model):
         return f"{self.worker_id}: {self.reason or self.rank}"
 
 
+class BatchKind(models.TextChoices):
+    SELECTION = "selection", "Dari seleksi"
+    REFILL = "refill", "Pengisian ulang"
+
+
 class EnrolmentBatch(models.Model):
     """Workers enrolled together from one selection run, with what they will cost."""
 
@@ -207,12 +232,26 @@ class EnrolmentBatch(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     workers = models.PositiveIntegerField()
     cost = models.BigIntegerField()
+    # Refill batches enrol the queue for the remaining months into places freed (refill.py).
+    kind = models.CharField(
+        max_length=12, choices=BatchKind.choices, default="selection", db_default="selection"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"Batch #{self.pk} ({self.workers})"
+
+
+class BeneficiaryEnd(models.TextChoices):
+    """Why a beneficiary stopped before the period's end ("" = sponsored to the end)."""
+
+    RUNNING = "", "—"
+    REJECTED = "rejected", "Ditolak BPJS"
+    DIED = "died", "Meninggal"
+    EXITED = "exited", "Keluar/tidak aktif"
+    WAGE_EARNER = "wage_earner", "Menjadi penerima upah"
 
 
 class Beneficiary(models.Model):
@@ -245,10 +284,21 @@ class Beneficiary(models.Model):
     start = models.DateField()
     end = models.DateField()
     created_at = models.DateTimeField(default=timezone.now)
+    # Set when the place was freed early (rejected by BPJS, death, exit, wage earner); `end`
+    # then holds the first month no longer sponsored. db_default: enrolment inserts in SQL.
+    end_reason = models.CharField(
+        max_length=16, choices=BeneficiaryEnd.choices, blank=True, default="", db_default=""
+    )
+    end_note = models.CharField(max_length=300, blank=True, default="", db_default="")
+    ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="beneficiary_period"),
+            models.CheckConstraint(
+                condition=Q(end_reason__in=[e.value for e in BeneficiaryEnd]),
+                name="beneficiary_end_reason_known",
+            ),
             models.UniqueConstraint(
                 fields=["programme", "worker"], name="beneficiary_once_per_programme"
             ),
@@ -256,3 +306,9 @@ class Beneficiary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id} {self.start} - {self.end}"
+
+
+# Return imports and refills live in programs/models_lifecycle.py; imported here so that Django
+# registers them with this app and callers find every programme table in one module.
+from lindungi.programs.models_lifecycle import RefillRun as RefillRun  # noqa: E402
+from lindungi.programs.models_lifecycle import ReturnImport as ReturnImport  # noqa: E402

@@ -8,6 +8,7 @@ payer and beneficiaries, in two more statements, all or nothing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -26,6 +27,7 @@ from lindungi.programs.models import (
     EnrolmentBatch,
     Programme,
     ProgrammeStatus,
+    RenewalMode,
     SelectionRun,
 )
 from lindungi.registry.models import EndReason, Membership
@@ -36,6 +38,9 @@ ORDER_TERMS = {
     "waiting": "e.registered_at ASC",
     "village_official": "CASE WHEN e.village_role <> '' THEN 0 ELSE 1 END ASC",
     "oldest": "e.birth_date ASC",
+    # Renewals in mode "same": the predecessor's beneficiaries who ran to its end rank first.
+    "previous": "CASE WHEN e.id IN (SELECT p.worker_id FROM programs_beneficiary p "
+    "WHERE p.programme_id = %(predecessor)s AND p.end_reason = '') THEN 0 ELSE 1 END ASC",
 }
 
 # Exclusions are uncorrelated `IN (subquery)`: each set is built once (a hashed subplan on
@@ -46,13 +51,10 @@ WITH e AS MATERIALIZED (
     SELECT w.id, w.welfare_decile, w.registered_at, w.village_role, w.birth_date,
            o.jkk_risk_group AS hazard,
            CASE
-             WHEN w.status <> 'active' THEN 'inactive'
              {targets}
              WHEN w.id IN (SELECT b.worker_id FROM programs_beneficiary b
                            WHERE b.programme_id = %(programme)s) THEN 'enrolled'
              {exclusions}
-             WHEN w.id IN (SELECT b.worker_id FROM programs_beneficiary b
-                           WHERE b.start < %(end)s AND b."end" > %(start)s) THEN 'sponsored'
              ELSE ''
            END AS reason
     FROM registry_worker w
@@ -68,14 +70,27 @@ SELECT %(run)s, c.id,
        CASE WHEN c.reason = '' AND c.rn <= %(quota)s THEN c.rn END
 FROM c
 """
+
+# Why a worker is left out, as (reason, condition on registry_worker `w`) in the order of
+# rules.REASONS; shared with programs/unprotected.py so both count the same people. The period
+# is the parameters `start` and `end`.
+Condition = tuple[str, str]
+INACTIVE: Condition = ("inactive", "w.status <> 'active'")
 _OVERLAPS = 'm.start < %(end)s AND (m."end" IS NULL OR m."end" > %(start)s)'
-WAGE_EARNER = (
-    f"WHEN w.id IN (SELECT m.worker_id FROM registry_membership m WHERE {_OVERLAPS} "  # noqa: S608 (constant)
-    "AND m.segment = 'PU') THEN 'wage_earner'"
+# The exclusions name sets of workers (reason, SELECT of worker_id): selection tests
+# `w.id IN (set)`; the unprotected count joins the sets to the workers once instead.
+WAGE_EARNER: Condition = (
+    "wage_earner",
+    f"SELECT m.worker_id FROM registry_membership m WHERE {_OVERLAPS} AND m.segment = 'PU'",  # noqa: S608 (constant)
 )
-PROTECTED = (
-    f"WHEN w.id IN (SELECT m.worker_id FROM registry_membership m WHERE {_OVERLAPS} "  # noqa: S608 (constant)
-    "AND m.jkk) THEN 'protected'"
+PROTECTED: Condition = (
+    "protected",
+    f"SELECT m.worker_id FROM registry_membership m WHERE {_OVERLAPS} AND m.jkk",  # noqa: S608 (constant)
+)
+SPONSORED: Condition = (
+    "sponsored",
+    "SELECT b.worker_id FROM programs_beneficiary b "
+    'WHERE b.start < %(end)s AND b."end" > %(start)s',
 )
 
 ENROL_MEMBERSHIPS_SQL = """
@@ -99,7 +114,7 @@ WHERE m.payer_id = %(payer)s AND m.id > %(last)s
 """
 
 
-def _in(column: str, values: list[Any], params: dict[str, Any], name: str) -> str:
+def _in(column: str, values: Sequence[Any], params: dict[str, Any], name: str) -> str:
     keys = []
     for i, value in enumerate(values):
         params[f"{name}{i}"] = value
@@ -107,51 +122,83 @@ def _in(column: str, values: list[Any], params: dict[str, Any], name: str) -> st
     return f"{column} IN ({', '.join(keys)})"
 
 
-def _target_sql(programme: Programme, params: dict[str, Any]) -> str:
-    """CASE branches of the target groups, in the order of rules.REASONS."""
-    branches = []
-    if programme.target_regions:
+def programme_targets(programme: Programme) -> rules.Targets:
+    return rules.Targets(
+        region=programme.region_id,
+        regions=tuple(programme.target_regions),
+        occupations=tuple(programme.target_occupations),
+        deciles=tuple(programme.target_deciles),
+        village_officials_only=programme.village_officials_only,
+        min_age=programme.min_age,
+        max_age=programme.max_age,
+    )
+
+
+def target_conditions(
+    targets: rules.Targets, start: date, params: dict[str, Any]
+) -> list[Condition]:
+    """Inactive, then each target group a worker can miss (age counted on `start`), in the
+    order of rules.REASONS; binds their values into `params`."""
+    conditions = [INACTIVE]
+    if targets.regions:
         ranges = []
-        for i, prefix in enumerate(programme.target_regions):
+        for i, prefix in enumerate(targets.regions):
             params[f"rl{i}"], params[f"rh{i}"] = access.region_range(prefix)
             ranges.append(f"(w.village_code >= %(rl{i})s AND w.village_code < %(rh{i})s)")
-        branches.append(f"WHEN NOT ({' OR '.join(ranges)}) THEN 'region'")
-    if programme.target_occupations:
-        column = _in("w.occupation_id", programme.target_occupations, params, "oc")
-        branches.append(f"WHEN w.occupation_id IS NULL OR NOT {column} THEN 'occupation'")
-    if programme.target_deciles:
-        column = _in("w.welfare_decile", programme.target_deciles, params, "dc")
-        branches.append(f"WHEN w.welfare_decile IS NULL OR NOT {column} THEN 'decile'")
-    if programme.village_officials_only:
-        branches.append("WHEN w.village_role = '' THEN 'village_role'")
-    latest, earliest = rules.birth_bounds(
-        programme.start_month, programme.min_age, programme.max_age
-    )
+        conditions.append(("region", f"NOT ({' OR '.join(ranges)})"))
+    if targets.occupations:
+        column = _in("w.occupation_id", targets.occupations, params, "oc")
+        conditions.append(("occupation", f"w.occupation_id IS NULL OR NOT {column}"))
+    if targets.deciles:
+        column = _in("w.welfare_decile", targets.deciles, params, "dc")
+        conditions.append(("decile", f"w.welfare_decile IS NULL OR NOT {column}"))
+    if targets.village_officials_only:
+        conditions.append(("village_role", "w.village_role = ''"))
+    latest, earliest = rules.birth_bounds(start, targets.min_age, targets.max_age)
     params["latest_birth"] = _date(latest)
     age = "w.birth_date > %(latest_birth)s"
     if earliest is not None:
         params["earliest_birth"] = _date(earliest)
         age += " OR w.birth_date < %(earliest_birth)s"
-    branches.append(f"WHEN {age} THEN 'age'")
-    return "\n             ".join(branches)
+    conditions.append(("age", age))
+    return conditions
+
+
+def exclusion_sets(*, wage_earners: bool, protected: bool) -> list[Condition]:
+    """Wage earners and the JKK-protected (as chosen), then those another programme pays for:
+    (reason, SELECT of their worker ids) in the order of rules.REASONS."""
+    chosen = [(WAGE_EARNER, wage_earners), (PROTECTED, protected), (SPONSORED, True)]
+    return [worker_set for worker_set, on in chosen if on]
+
+
+def case_branches(conditions: Sequence[Condition]) -> str:
+    """`WHEN <condition> THEN '<reason>'` lines of a CASE: the first condition that holds wins."""
+    return "\n             ".join(f"WHEN ({sql}) THEN '{reason}'" for reason, sql in conditions)
 
 
 def _date(day: date) -> Any:
     return connection.ops.adapt_datefield_value(day)
 
 
-def _select_sql(programme: Programme, params: dict[str, Any]) -> str:
-    exclusions = []
-    if programme.exclude_wage_earners:
-        exclusions.append(WAGE_EARNER)
-    if programme.exclude_protected:
-        exclusions.append(PROTECTED)
+def order_sql(programme: Programme, params: dict[str, Any]) -> str:
+    """ORDER BY terms over `e` of the programme's priority (a "same" renewal: previous first)."""
     keys = list(programme.priority) or list(rules.DEFAULT_PRIORITY)
-    order = ", ".join([*(ORDER_TERMS[k] for k in keys), "e.id ASC"])
+    if programme.renewal_mode == RenewalMode.SAME and programme.predecessor_id:
+        params["predecessor"] = programme.predecessor_id
+        keys.insert(0, "previous")
+    return ", ".join([*(ORDER_TERMS[k] for k in keys), "e.id ASC"])
+
+
+def _select_sql(programme: Programme, params: dict[str, Any]) -> str:
+    targets = target_conditions(programme_targets(programme), programme.start_month, params)
+    sets = exclusion_sets(
+        wage_earners=programme.exclude_wage_earners, protected=programme.exclude_protected
+    )
+    exclusions = [(reason, f"w.id IN ({select})") for reason, select in sets]
     return SELECT_SQL.format(
-        order=order,
-        targets=_target_sql(programme, params),
-        exclusions="\n             ".join(exclusions),
+        order=order_sql(programme, params),
+        targets=case_branches(targets),
+        exclusions=case_branches(exclusions),
     )
 
 

@@ -4,7 +4,7 @@ rate sets the planner works over."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.db.models import Count, QuerySet, Sum
@@ -144,10 +144,11 @@ def candidate_explain(*, run: SelectionRun, worker_id: int) -> Candidate | None:
 class BurnDown:
     budget: int
     per_worker: int
-    enrolled: int
-    committed: int  # what the enrolled beneficiaries cost to the end of the period
+    enrolled: int  # beneficiaries sponsored to the end of the period
+    committed: int  # what every beneficiary costs over the months actually sponsored
     billed: int  # invoices issued so far to the programme's payer
     places_left: int
+    ended: int = 0  # places freed early: rejected by BPJS, died, left, became wage earners
 
     @property
     def remaining(self) -> int:
@@ -163,18 +164,65 @@ class BurnDown:
         return self.committed > self.budget
 
 
-def burn_down(programme: Programme, per_worker: int) -> BurnDown:
-    """Budget against what enrolment committed and what billing has invoiced so far."""
-    enrolled = Beneficiary.objects.filter(programme=programme).count()
-    billed = Invoice.objects.filter(payer_id=programme.payer_id).aggregate(s=Sum("total"))["s"]
-    left = rules.quota_for(
-        budget=programme.budget, per_worker=per_worker, target=programme.quota, enrolled=enrolled
+def months_between(start: date, end: date) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month
+
+
+def month_amounts(programme: Programme, start: date) -> tuple[int, ...]:
+    """Each month's cost, from `start` to the period's end, of one beneficiary joining then."""
+    end = rules.add_months(programme.start_month, programme.months)
+    scenario = replace(
+        programme_scenario(programme), start=start, months=months_between(start, end)
     )
+    return tuple(c.amount for c in scenario_costs(scenario))
+
+
+@dataclass(frozen=True)
+class Sponsored:
+    running: int
+    ended: int
+    committed: int
+
+
+def sponsored(programme: Programme, per_worker: int) -> Sponsored:
+    """Beneficiaries running or ended early, and the cost of each one's months [start, end)."""
+    full = rules.period(programme.start_month, programme.months)
+    groups = (
+        Beneficiary.objects.filter(programme=programme)
+        .values_list("start", "end", "end_reason")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    running = ended = committed = 0
+    schedules: dict[date, tuple[int, ...]] = {}  # one calculation per distinct start month
+    for start, end, reason, n in groups:
+        if reason:
+            ended += n
+        else:
+            running += n
+        if (start, end) == full:
+            committed += n * per_worker
+            continue
+        if start not in schedules:
+            schedules[start] = month_amounts(programme, start)
+        committed += n * sum(schedules[start][: months_between(start, end)])
+    return Sponsored(running, ended, committed)
+
+
+def burn_down(programme: Programme, per_worker: int) -> BurnDown:
+    """Budget against the months actually sponsored and what billing has invoiced so far."""
+    done = sponsored(programme, per_worker)
+    billed = Invoice.objects.filter(payer_id=programme.payer_id).aggregate(s=Sum("total"))["s"]
+    # Freed places go back to the programme: what is left of the money buys whole periods.
+    places = rules.affordable(max(programme.budget - done.committed, 0), per_worker)
+    if programme.quota is not None:
+        places = min(places, programme.quota - done.running)
     return BurnDown(
         budget=programme.budget,
         per_worker=per_worker,
-        enrolled=enrolled,
-        committed=enrolled * per_worker,
+        enrolled=done.running,
+        committed=done.committed,
         billed=int(billed or 0),
-        places_left=left,
+        places_left=max(places, 0),
+        ended=done.ended,
     )

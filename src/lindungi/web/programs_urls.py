@@ -2,11 +2,36 @@
 
 from django.urls import URLPattern, path
 
-from lindungi.web.views import programs
+from lindungi.web.views import programs, programs_lifecycle, programs_unprotected
 
 urlpatterns: list[URLPattern] = [
     # returned files, renewal, refill (lifecycle)
+    path(
+        "programs/<int:programme_id>/returns/",
+        programs_lifecycle.programme_returns,
+        name="programme_returns",
+    ),
+    path(
+        "programs/<int:programme_id>/returns/<int:import_id>/",
+        programs_lifecycle.programme_return,
+        name="programme_return",
+    ),
+    path(
+        "programs/<int:programme_id>/refill/",
+        programs_lifecycle.programme_refill,
+        name="programme_refill",
+    ),
+    path(
+        "programs/<int:programme_id>/renew/",
+        programs_lifecycle.programme_renew,
+        name="programme_renew",
+    ),
     # eligible still unprotected (unprotected)
+    path(
+        "programs/planner/unprotected/",
+        programs_unprotected.programme_unprotected,
+        name="programme_unprotected",
+    ),
     path("programs/", programs.programme_list, name="programmes"),
     path("programs/new/", programs.programme_create, name="programme_create"),
     path("programs/planner/", programs.programme_planner, name="programme_planner"),
