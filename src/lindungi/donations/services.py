@@ -11,7 +11,6 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindungi.core import access, audit
@@ -28,6 +27,7 @@ from lindungi.programs.models import (
     Sponsor,
     SponsorKind,
 )
+from lindungi.programs.services import programme_budget_set
 
 # A pool is opened before anyone is enrolled: from then on the budget is the money received.
 OPENABLE = frozenset({ProgrammeStatus.DRAFT, ProgrammeStatus.SUBMITTED, ProgrammeStatus.APPROVED})
@@ -47,21 +47,14 @@ def locked_pool(actor: Actor, pool_id: int) -> Pool:
 def fund(pool: Pool, actor: Actor, note: str) -> int:
     """Set the programme's budget to the pool's net receipts (Rp1 while there are none), so
     enrolment never commits money that has not arrived. Returns the budget."""
-    programme = Programme.objects.select_for_update().get(pk=pool.programme_id)
+    Programme.objects.select_for_update().filter(pk=pool.programme_id).first()  # before summing
     received = Donation.objects.filter(pool=pool).aggregate(s=Sum("amount"))["s"] or 0
-    budget = rules.budget_for(int(received))
-    if programme.budget != budget:
-        before = programme.budget
-        Programme.objects.filter(pk=programme.pk).update(budget=budget, updated_at=timezone.now())
-        audit.record(
-            actor=actor,
-            action="programme.budget",
-            obj=programme,
-            region_code=programme.region_id,
-            before={"budget": before},
-            after={"budget": budget},
-            note=note,
-        )
+    budget = programme_budget_set(
+        programme_id=pool.programme_id,
+        budget=rules.budget_for(int(received)),
+        actor=actor,
+        note=note,
+    )
     pool.programme.budget = budget
     return budget
 

@@ -214,3 +214,28 @@ def programme_transition(*, programme_id: int, to: str, actor: Actor, note: str 
         note=note,
     )
     return programme
+
+
+@transaction.atomic
+def programme_budget_set(*, programme_id: int, budget: int, actor: Actor, note: str) -> int:
+    """Set a programme's budget under its row lock, audited when it changes; returns it.
+
+    The caller has already decided the figure and holds the right to (a GN Lingkaran pool
+    follows its net receipts); this is the one place a budget is rewritten."""
+    if budget <= 0:
+        raise ValidationError({"budget": _("Anggaran harus lebih dari nol.")})
+    programme = Programme.objects.select_for_update().get(pk=programme_id)
+    if programme.budget == budget:
+        return budget
+    before = programme.budget
+    Programme.objects.filter(pk=programme.pk).update(budget=budget, updated_at=timezone.now())
+    audit.record(
+        actor=actor,
+        action="programme.budget",
+        obj=programme,
+        region_code=programme.region_id,
+        before={"budget": before},
+        after={"budget": budget},
+        note=note,
+    )
+    return budget
