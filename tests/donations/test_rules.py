@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import itertools
 from datetime import date
 
 import pytest
 
-from lindungi.analytics import rules as public
 from lindungi.donations import rules
 
 YEAR_2027 = tuple((date(2027, m, 1), 16_800) for m in range(1, 13))
@@ -93,16 +91,3 @@ def test_receipt_number() -> None:
 
 def test_budget_is_the_money_received_but_never_zero() -> None:
     assert [rules.budget_for(r) for r in (0, -10, 1, 1_500_000)] == [1, 1, 1, 1_500_000]
-
-
-CASES = [list(v) for n in range(4) for v in itertools.product((0, 3, 9, 10, 25), repeat=n)]
-
-
-def test_suppression_is_the_public_pages_rule() -> None:
-    """donations may not import analytics (layers); the copy must stay the same rule."""
-    for values in CASES:
-        for total in {sum(values), sum(values) + 4}:
-            ours, our_total = rules.suppress(values, total)
-            theirs, their_total = public.suppress(values, total)
-            assert [c.shown for c in ours] == [c.shown for c in theirs], (values, total)
-            assert our_total.shown == their_total.shown, (values, total)

@@ -1,6 +1,6 @@
 """A donor's impact report: what its money protected, by region and occupation, with no personal
 data — aggregated counts from the latest allocation only, counts under 10 shown as "<10" with
-complementary suppression (rules.suppress, the public coverage page's rule). Individual donors
+complementary suppression (core.suppression, the public coverage page's rule). Individual donors
 appear by their donor code, never by name.
 
 Claims paid for the donor's beneficiaries are "not available yet": there is no claims app.
@@ -17,8 +17,9 @@ from django.db.models.functions import Substr
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from lindungi.core import suppression
 from lindungi.core.access import Actor
-from lindungi.donations import rules, selectors
+from lindungi.donations import selectors
 from lindungi.donations.models import Allocation, Donation, Donor, DonorKind
 from lindungi.donations.receipts import latin1, line, new_pdf, rupiah
 from lindungi.reference.models import Occupation, Region
@@ -30,7 +31,7 @@ UNKNOWN = "-"
 class Row:
     code: str
     name: str
-    workers: rules.Cell
+    workers: suppression.Cell
     worker_months: int | None  # None where the workers cell is hidden
     amount: int | None
 
@@ -46,7 +47,7 @@ class Impact:
     donations: int
     allocated: int
     worker_months: int
-    workers: rules.Cell
+    workers: suppression.Cell
     provinces: list[Row]
     regencies: list[Row]
     occupations: list[Row]
@@ -106,7 +107,7 @@ def _breakdown(
         )
         .order_by("k")
     )
-    cells, _total = rules.suppress([g["workers"] for g in groups], total)
+    cells, _total = suppression.suppress([g["workers"] for g in groups], total)
     return [
         Row(
             code=g["k"] or "",
@@ -150,7 +151,7 @@ def donor_impact(*, actor: Actor, donor_id: int) -> Impact:
         donations=int(money["n"] or 0),
         allocated=int(totals["amount"] or 0),
         worker_months=int(totals["months"] or 0),
-        workers=rules.suppress([], workers)[1],
+        workers=suppression.suppress([], workers)[1],
         provinces=_breakdown(allocations, Substr(village, 1, 2), _province_names(), workers),
         regencies=_breakdown(
             allocations, Substr(village, 1, 4), _names(_codes(allocations, 4)), workers

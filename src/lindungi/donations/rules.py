@@ -1,5 +1,5 @@
 """Pure rules of GN Lingkaran pools: input checks, pledge status, receipt numbers, rupiah in
-words, small-count suppression, and the allocation of donations to beneficiaries' months.
+words, and the allocation of donations to beneficiaries' months.
 
 No ORM, no clock: values in, values or error dicts out. `allocate` is the reference of what
 the set-based SQL in donations/allocation.py computes (the tests hold one against the other).
@@ -15,8 +15,6 @@ from django.utils.translation import gettext as _
 
 from lindungi.donations.models import Channel, PledgeStatus
 
-THRESHOLD = 10
-SUPPRESSED = "<10"
 MAX_AMOUNT = 10**13  # Rp10 trillion: anything larger is a typing error, not a donation
 
 
@@ -122,43 +120,6 @@ def _words(n: int) -> str:
     if n:
         parts.append(_below_thousand(n))
     return " ".join(parts)
-
-
-# --- small counts -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Cell:
-    value: int
-    hidden: bool
-
-    @property
-    def shown(self) -> str | int:
-        return SUPPRESSED if self.hidden else self.value
-
-
-def suppress(
-    values: Sequence[int], total: int, *, threshold: int = THRESHOLD
-) -> tuple[list[Cell], Cell]:
-    """Hide counts under `threshold`, and enough other cells that no hidden count can be
-    recovered as the total minus the shown ones.
-
-    The same rule as the public coverage page (analytics.rules.suppress, which this layer may
-    not import; tests/donations/test_rules.py holds the two equal).
-    """
-    hidden = [0 <= v < threshold for v in values]
-    total_hidden = total < threshold
-    if sum(hidden) == 1 and not total_hidden:
-        shown = [(v, i) for i, v in enumerate(values) if not hidden[i]]
-        if shown:
-            hidden[min(shown)[1]] = True
-        else:
-            total_hidden = True
-    if total_hidden and sum(hidden) == 1 and len(values) > 1:
-        shown = [(v, i) for i, v in enumerate(values) if not hidden[i]]
-        hidden[min(shown)[1]] = True
-    cells = [Cell(v, h) for v, h in zip(values, hidden, strict=True)]
-    return cells, Cell(total, total_hidden)
 
 
 # --- allocation -------------------------------------------------------------------------------
