@@ -36,6 +36,14 @@ class _SerialWSGIServer(WSGIServer):
         super().__init__(*args, **kwargs)
         self.connections_override = connections_override
 
+    def process_request(self, request: Any, client_address: Any) -> None:
+        # Answered in the server's own thread: the lock lets a test's teardown wait for it.
+        with _SERVING:
+            super().process_request(request, client_address)
+
+
+_SERVING = threading.Lock()  # held while the serial live server answers a request
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _serial_live_server_on_sqlite(django_db_setup: None) -> Iterator[None]:
@@ -116,6 +124,8 @@ def _requests_finished(timeout: float = 5.0) -> None:
     on page load) can still be reading tables when the test ends, and SQLite's shared in-memory
     database then refuses the flush ("database table is locked")."""
     deadline = time.monotonic() + timeout
+    if _SERVING.acquire(timeout=timeout):  # the serial server (SQLite) answers in its own thread
+        _SERVING.release()
     for thread in threading.enumerate():
         if "process_request" in thread.name and thread is not threading.current_thread():
             thread.join(timeout=max(0.0, deadline - time.monotonic()))
