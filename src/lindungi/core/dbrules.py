@@ -62,14 +62,20 @@ def ensure_sqlite_triggers(connection: BaseDatabaseWrapper) -> list[str]:
     return [t.name for t in missing]
 
 
-def audit_triggers() -> list[SqliteTrigger]:
-    """Audit events are append-only: UPDATE and DELETE abort."""
+def append_only_triggers(*tables: str, message: str = "") -> list[SqliteTrigger]:
+    """UPDATE and DELETE abort on each table (`message`, else '<table> is append-only')."""
     return [
         SqliteTrigger(
-            name=f"core_auditevent_no_{verb.lower()}",
-            table="core_auditevent",
-            sql=f"CREATE TRIGGER IF NOT EXISTS core_auditevent_no_{verb.lower()} BEFORE {verb} "
-            "ON core_auditevent BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END",
+            name=f"{table}_no_{verb.lower()}",
+            table=table,
+            sql=f"CREATE TRIGGER IF NOT EXISTS {table}_no_{verb.lower()} BEFORE {verb} ON {table}"
+            f" BEGIN SELECT RAISE(ABORT, '{message or table + ' is append-only'}'); END",
         )
+        for table in tables
         for verb in ("UPDATE", "DELETE")
     ]
+
+
+def audit_triggers() -> list[SqliteTrigger]:
+    """Audit events are append-only: UPDATE and DELETE abort."""
+    return append_only_triggers("core_auditevent", message="audit events are append-only")

@@ -6,6 +6,7 @@ Migration 0002_payments creates them (and the PostgreSQL trigger function); regi
 
 from __future__ import annotations
 
+from lindungi.core import dbrules
 from lindungi.core.dbrules import SqliteTrigger
 
 APPEND_ONLY = ("contributions_ledgerentry", "contributions_allocation")
@@ -13,13 +14,4 @@ APPEND_ONLY = ("contributions_ledgerentry", "contributions_allocation")
 
 def append_only_triggers() -> list[SqliteTrigger]:
     """UPDATE and DELETE abort on the ledger and on allocations."""
-    return [
-        SqliteTrigger(
-            name=f"{table}_no_{verb.lower()}",
-            table=table,
-            sql=f"CREATE TRIGGER IF NOT EXISTS {table}_no_{verb.lower()} BEFORE {verb} ON {table}"
-            f" BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END",
-        )
-        for table in APPEND_ONLY
-        for verb in ("UPDATE", "DELETE")
-    ]
+    return dbrules.append_only_triggers(*APPEND_ONLY)
