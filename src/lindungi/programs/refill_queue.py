@@ -33,23 +33,14 @@ BPU_HELD: selection.Condition = (
     "w.id IN (SELECT m.worker_id FROM registry_membership m WHERE m.segment = 'BPU' "
     'AND m.start < %(end)s AND (m."end" IS NULL OR m."end" > %(start)s))',
 )
-QUEUE = """
-WITH e AS MATERIALIZED (
-    SELECT w.id, w.welfare_decile, w.registered_at, w.village_role, w.birth_date,
-           o.jkk_risk_group AS hazard,
-           CASE
-             {targets}
-             WHEN w.id IN (SELECT b.worker_id FROM programs_beneficiary b
-                           WHERE b.programme_id = %(programme)s) THEN 'enrolled'
-             {exclusions}
-             ELSE ''
-           END AS reason
-    FROM programs_candidate c
-    JOIN registry_worker w ON w.id = c.worker_id
-    LEFT JOIN reference_occupation o ON o.code = w.occupation_id
-    WHERE c.run_id = %(run)s AND c.reason = 'quota'
+QUEUE = (
+    "WITH "
+    + selection.eligibility_cte(
+        "FROM programs_candidate c JOIN registry_worker w ON w.id = c.worker_id",
+        "WHERE c.run_id = %(run)s AND c.reason = 'quota'",
+    )
+    + "\n)\n"
 )
-"""
 COUNTS = "SELECT e.reason, COUNT(*) FROM e GROUP BY e.reason"
 NEXT = "SELECT e.id FROM e WHERE e.reason = '' ORDER BY {order} LIMIT %(limit)s"
 MEMBERSHIPS = """

@@ -43,23 +43,30 @@ ORDER_TERMS = {
     "WHERE p.programme_id = %(predecessor)s AND p.end_reason = '') THEN 0 ELSE 1 END ASC",
 }
 
+
 # Exclusions are uncorrelated `IN (subquery)`: each set is built once (a hashed subplan on
 # PostgreSQL, an ephemeral index on SQLite) instead of one probe per worker and rule.
-SELECT_SQL = """
-INSERT INTO programs_candidate (run_id, worker_id, reason, rank)
-WITH e AS MATERIALIZED (
+def eligibility_cte(source: str, where: str) -> str:
+    """`e`: each worker read by `source` (FROM … naming registry_worker `w`) and `where`, with the
+    first rule it fails, or '' when eligible; `{targets}` and `{exclusions}` are filled per
+    programme.
+    Shared by a selection run and the refill's queue, so both judge a worker alike."""
+    return f"""e AS MATERIALIZED (
     SELECT w.id, w.welfare_decile, w.registered_at, w.village_role, w.birth_date,
            o.jkk_risk_group AS hazard,
            CASE
-             {targets}
+             {{targets}}
              WHEN w.id IN (SELECT b.worker_id FROM programs_beneficiary b
                            WHERE b.programme_id = %(programme)s) THEN 'enrolled'
-             {exclusions}
+             {{exclusions}}
              ELSE ''
            END AS reason
-    FROM registry_worker w
+    {source}
     LEFT JOIN reference_occupation o ON o.code = w.occupation_id
-    WHERE w.village_code >= %(low)s AND w.village_code < %(high)s
+    {where}"""  # noqa: S608 (constant SQL pieces from this module)
+
+
+_RANKED = """
 ), c AS (
   SELECT e.id, e.reason,
          ROW_NUMBER() OVER (PARTITION BY (e.reason = '') ORDER BY {order}) AS rn
@@ -70,6 +77,12 @@ SELECT %(run)s, c.id,
        CASE WHEN c.reason = '' AND c.rn <= %(quota)s THEN c.rn END
 FROM c
 """
+_IN_REGION = "WHERE w.village_code >= %(low)s AND w.village_code < %(high)s"
+SELECT_SQL = (
+    "INSERT INTO programs_candidate (run_id, worker_id, reason, rank)\nWITH "
+    + eligibility_cte("FROM registry_worker w", _IN_REGION)
+    + _RANKED
+)
 
 # Why a worker is left out, as (reason, condition on registry_worker `w`) in the order of
 # rules.REASONS; shared with programs/unprotected.py so both count the same people. The period
