@@ -9,8 +9,9 @@ It builds a dedicated database (a SQLite file in a temporary directory, or Postg
 and generates N workers set-based in SQL in 200 villages of Kutai Kartanegara (deciles 1-10,
 10 % wage earners with a PU membership, 5 % already paying BPU themselves). A regency programme
 whose budget pays exactly --select workers for 12 months of JKK + JKM is created and approved
-through the services; then it times `programme_select` (one INSERT … SELECT writing a reason per
-worker of the regency), `programme_enrol` (memberships + beneficiaries, two statements) and the
+through the services; then it times `programme_select` (one INSERT … SELECT judging every worker
+of the regency: the excluded with their reason, the included with their rank, the waiting list),
+`programme_enrol` (memberships + beneficiaries, two statements) and the
 billing run of the first month (contributions engine). BASELINE: the same selection and
 enrolment as a loop over the first --baseline workers through the ORM (a query per exclusion
 and a save per membership and beneficiary, rolled back), extrapolated linearly to N.

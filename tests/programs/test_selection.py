@@ -86,6 +86,34 @@ def test_reasons_and_priority(
     }
 
 
+def test_the_waiting_list_is_bounded_and_the_rest_only_counted(
+    approved_programme: Callable[..., Programme],
+    planner_kukar: User,
+    make_worker: Callable[..., Worker],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Quota 2, waiting list max(2 // 4, 2) = 2: of 7 eligible, 4 are listed and 3 counted."""
+    from lindungi.programs import rules
+
+    monkeypatch.setattr(rules, "WAITING_MIN", 2)
+    programme = approved_programme(quota=2, target_deciles=(1, 2, 3, 4, 5, 6, 7))
+    for decile in (7, 3, 1, 5, 2, 6, 4):
+        make_worker(full_name=f"Decile {decile}", welfare_decile=decile)
+    make_worker(full_name="Rich", welfare_decile=9)
+    run = programme_select(programme_id=programme.pk, actor=planner_kukar)
+    assert _reasons(run.pk) == {
+        "Decile 1": "",
+        "Decile 2": "",
+        "Decile 3": "quota",
+        "Decile 4": "quota",
+        "Rich": "decile",
+    }
+    assert (run.included, run.waiting, run.candidates) == (2, 2, 8)
+    assert run.counts == {"included": 2, "quota": 5, "decile": 1}
+    ranked = Candidate.objects.filter(run=run).order_by("pk")
+    assert [(c.worker.full_name, c.rank) for c in ranked][:2] == [("Decile 1", 1), ("Decile 2", 2)]
+
+
 def _hazardous() -> str:
     from lindungi.reference.models import Occupation
 
@@ -192,6 +220,82 @@ def test_database_refuses_a_second_sponsorship_directly(
             end=date(2028, 3, 1),
         )
     assert Beneficiary.objects.filter(worker=worker).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("segment", "same_worker", "start", "end", "refused"),
+    [
+        ("BPU", True, date(2028, 1, 1), date(2028, 4, 1), False),  # inside its membership
+        ("PMI", True, date(2028, 1, 1), date(2028, 4, 1), True),  # not a BPU membership
+        ("BPU", False, date(2028, 1, 1), date(2028, 4, 1), True),  # another worker's
+        ("BPU", True, date(2027, 12, 1), date(2028, 4, 1), True),  # starts before it
+        ("BPU", True, date(2028, 1, 1), date(2028, 5, 1), True),  # ends after it
+    ],
+)
+def test_database_keeps_each_beneficiary_inside_its_own_bpu_membership(
+    approved_programme: Callable[..., Programme],
+    planner_kukar: User,
+    make_worker: Callable[..., Worker],
+    segment: str,
+    same_worker: bool,
+    start: date,
+    end: date,
+    refused: bool,
+) -> None:
+    from django.db import IntegrityError, transaction
+
+    worker, other = make_worker(), make_worker()
+    first = approved_programme(name="Program A")
+    programme_select(programme_id=first.pk, actor=planner_kukar)
+    programme_enrol(programme_id=first.pk, actor=planner_kukar, count=1)
+    batch = Beneficiary.objects.get(programme=first).batch
+    membership = Membership.objects.create(
+        worker=worker if same_worker else other,
+        segment=segment,
+        payer=first.payer,
+        declared_wage=1_000_000,
+        start=date(2028, 1, 1),
+        end=date(2028, 4, 1),
+        end_reason="program_ended",
+    )
+    second = approved_programme(name="Program B", start_month=date(2028, 1, 1), months=3)
+    before = Beneficiary.objects.count()
+
+    def write() -> None:
+        with transaction.atomic():
+            Beneficiary.objects.create(
+                programme=second,
+                worker=worker,
+                membership=membership,
+                batch=batch,
+                start=start,
+                end=end,
+            )
+
+    if refused:
+        with pytest.raises(IntegrityError, match="beneficiary_within_membership"):
+            write()
+        assert Beneficiary.objects.count() == before
+    else:
+        write()
+        assert Beneficiary.objects.count() == before + 1
+
+
+def test_database_refuses_to_stretch_a_beneficiary_past_its_membership(
+    approved_programme: Callable[..., Programme],
+    planner_kukar: User,
+    make_worker: Callable[..., Worker],
+) -> None:
+    from django.db import IntegrityError, transaction
+
+    make_worker()
+    programme = approved_programme()
+    programme_select(programme_id=programme.pk, actor=planner_kukar)
+    programme_enrol(programme_id=programme.pk, actor=planner_kukar)
+    beneficiary = Beneficiary.objects.get(programme=programme)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Beneficiary.objects.filter(pk=beneficiary.pk).update(end=date(2029, 1, 1))
+    assert Beneficiary.objects.get(pk=beneficiary.pk).end == beneficiary.end
 
 
 def test_exhausted_budget_stops_enrolment_with_a_clear_message(

@@ -170,6 +170,26 @@ def test_list_query_count(
     assert page.count('data-id="') == 6
 
 
+def test_candidates_page_says_how_many_eligible_are_counted_but_not_listed(
+    approved_programme: Callable[..., Programme],
+    kukar_staff: User,
+    make_worker: Callable[..., Worker],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from lindungi.programs import rules
+
+    monkeypatch.setattr(rules, "WAITING_MIN", 1)
+    programme = approved_programme(quota=1)
+    for decile in (3, 1, 2, 4):
+        make_worker(welfare_decile=decile)
+    staff = _client(kukar_staff)
+    staff.post(f"/programs/{programme.pk}/select/")
+    page = staff.get(f"/programs/{programme.pk}/candidates/").content.decode()
+    assert 'data-unlisted="2"' in page
+    assert "Daftar tunggu memuat 1 pekerja berikutnya menurut prioritas; 2 pekerja lain" in page
+    assert page.count("data-worker=") == 2
+
+
 def test_candidates_query_count(
     approved_programme: Callable[..., Programme],
     kukar_staff: User,

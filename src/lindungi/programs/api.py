@@ -118,6 +118,7 @@ class RunOut(Schema):
     quota: int
     candidates: int
     included: int
+    waiting: int = Field(description="eligible workers beyond the quota listed as waiting list")
     counts: dict[str, int]
 
 

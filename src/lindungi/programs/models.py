@@ -2,8 +2,9 @@
 beneficiaries enrolled (each with the registry membership the programme's payer pays).
 
 Money is whole rupiah in BigIntegerFields; months are first-of-month dates and a coverage
-period is half-open [start, end). No worker is sponsored twice for the same month: an exclusion
-constraint on PostgreSQL, triggers on SQLite (programs/dbrules.py, migration 0002).
+period is half-open [start, end). No worker is sponsored twice for the same month: each
+beneficiary lies inside its own BPU membership, which the registry keeps from overlapping
+(programs/dbrules.py, migration 0006).
 """
 
 from __future__ import annotations
@@ -168,7 +169,11 @@ class Programme(models.Model):
 
 
 class SelectionRun(models.Model):
-    """One pass of the eligibility rules over the registry; each candidate keeps its reason."""
+    """One pass of the eligibility rules over the registry.
+
+    Each worker left out keeps its reason, each included one its rank, and the waiting list the
+    next `waiting` eligible workers; `counts` also covers the eligible ones beyond that list.
+    """
 
     scope_paths = ScopePaths(
         region="programme__region_id", employer=None, sponsor="programme__sponsor_id"
@@ -182,7 +187,8 @@ class SelectionRun(models.Model):
     quota = models.PositiveIntegerField()
     candidates = models.PositiveIntegerField(default=0)
     included = models.PositiveIntegerField(default=0)
-    counts = models.JSONField(default=dict, blank=True)  # reason code → candidates
+    counts = models.JSONField(default=dict, blank=True)  # reason code → workers of the region
+    waiting = models.PositiveIntegerField(default=0)  # "quota" candidates listed, in rank order
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -154,6 +154,17 @@ def affordable(budget: int, per_worker: int) -> int:
     return budget // per_worker if per_worker > 0 else 0
 
 
+# A selection run lists each worker a rule leaves out, the included ones and, as the waiting
+# list the refill draws from, the next eligible workers beyond the quota: a quarter of the quota,
+# at least WAITING_MIN. The eligible ones after them are counted, not listed one by one.
+WAITING_MIN = 1_000
+
+
+def waiting_list_size(quota: int) -> int:
+    """How many eligible workers beyond the quota a run keeps, in rank order."""
+    return max(quota // 4, WAITING_MIN)
+
+
 def quota_for(*, budget: int, per_worker: int, target: int | None, enrolled: int) -> int:
     """Places left to fill: what the budget pays (capped by the target), minus those taken."""
     places = affordable(budget, per_worker)

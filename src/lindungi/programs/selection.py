@@ -1,7 +1,8 @@
 """Selection and enrolment as set-based SQL over the registry (SQLite and PostgreSQL alike).
 
-`programme_select` writes one `Candidate` per worker of the programme's region with the first
-rule that excludes it (or "" and a rank when included) in ONE `INSERT … SELECT`.
+`programme_select` judges every worker of the programme's region in ONE `INSERT … SELECT`:
+a `Candidate` with the first rule that excludes it, or "" and a rank when included, or "quota"
+for the waiting list (rules.waiting_list_size); eligible workers beyond that are counted only.
 `programme_enrol` turns the included candidates into BPU memberships paid by the programme's
 payer and beneficiaries, in two more statements, all or nothing.
 """
@@ -13,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Max
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -66,23 +67,46 @@ def eligibility_cte(source: str, where: str) -> str:
     {where}"""  # noqa: S608 (constant SQL pieces from this module)
 
 
-_RANKED = """
-), c AS (
-  SELECT e.id, e.reason,
-         ROW_NUMBER() OVER (PARTITION BY (e.reason = '') ORDER BY {order}) AS rn
-  FROM e
-)
-SELECT %(run)s, c.id,
-       CASE WHEN c.reason = '' AND c.rn > %(quota)s THEN 'quota' ELSE c.reason END,
-       CASE WHEN c.reason = '' AND c.rn <= %(quota)s THEN c.rn END
-FROM c
+# Only the eligible are ranked, and only the top `kept` (quota + waiting list) of them in full:
+# a bounded sort, not one over the whole region. Included rows come first, in rank order.
+_KEPT = """
+), kept AS (
+  SELECT e.id, ROW_NUMBER() OVER (ORDER BY {order}) AS rn
+  FROM (SELECT * FROM e WHERE e.reason = '' ORDER BY {order} LIMIT %(kept)s) e
+)"""
+_ROWS = """
+SELECT * FROM (
+  SELECT %(run)s AS run_id, k.id AS worker_id,
+         CASE WHEN k.rn <= %(quota)s THEN '' ELSE 'quota' END AS reason,
+         CASE WHEN k.rn <= %(quota)s THEN k.rn END AS rank
+  FROM kept k ORDER BY k.rn
+) ranked
+UNION ALL
+SELECT %(run)s, e.id, e.reason, NULL FROM e WHERE e.reason <> ''
 """
+_COLUMNS = "programs_candidate (run_id, worker_id, reason, rank)"
+_COUNTS = "SELECT e.reason, COUNT(*) FROM e GROUP BY e.reason"
 _IN_REGION = "WHERE w.village_code >= %(low)s AND w.village_code < %(high)s"
-SELECT_SQL = (
-    "INSERT INTO programs_candidate (run_id, worker_id, reason, rank)\nWITH "
-    + eligibility_cte("FROM registry_worker w", _IN_REGION)
-    + _RANKED
+_ELIGIBILITY = eligibility_cte("FROM registry_worker w", _IN_REGION)
+# PostgreSQL writes the rows and counts every reason over the same `e` in one statement;
+# SQLite (no INSERT inside WITH) counts what it listed and the region's workers.
+SELECT_SQL = "INSERT INTO " + _COLUMNS + "\nWITH " + _ELIGIBILITY + _KEPT + _ROWS
+SELECT_COUNTING_SQL = (
+    "WITH "
+    + _ELIGIBILITY
+    + _KEPT
+    + ", added AS (\nINSERT INTO "
+    + _COLUMNS
+    + _ROWS
+    + "RETURNING 1\n)\n"
+    + _COUNTS
 )
+# SQLite: every excluded worker is listed, so the eligible ones are the region's workers minus
+# them (exact: the write lock held since the INSERT keeps the region as the statement saw it).
+LISTED_SQL = (
+    "SELECT reason, COUNT(*) FROM programs_candidate WHERE run_id = %(run)s GROUP BY reason"
+)
+REGION_SQL = "SELECT COUNT(*) FROM registry_worker w " + _IN_REGION  # noqa: S608 (constant)
 
 # Why a worker is left out, as (reason, condition on registry_worker `w`) in the order of
 # rules.REASONS; shared with programs/unprotected.py so both count the same people. The period
@@ -202,13 +226,13 @@ def order_sql(programme: Programme, params: dict[str, Any]) -> str:
     return ", ".join([*(ORDER_TERMS[k] for k in keys), "e.id ASC"])
 
 
-def _select_sql(programme: Programme, params: dict[str, Any]) -> str:
+def _select_sql(programme: Programme, params: dict[str, Any], template: str) -> str:
     targets = target_conditions(programme_targets(programme), programme.start_month, params)
     sets = exclusion_sets(
         wage_earners=programme.exclude_wage_earners, protected=programme.exclude_protected
     )
     exclusions = [(reason, f"w.id IN ({select})") for reason, select in sets]
-    return SELECT_SQL.format(
+    return template.format(
         order=order_sql(programme, params),
         targets=case_branches(targets),
         exclusions=case_branches(exclusions),
@@ -219,7 +243,8 @@ def _select_sql(programme: Programme, params: dict[str, Any]) -> str:
 def programme_select(*, programme_id: int, actor: Actor) -> SelectionRun:
     """Rank the programme's region against its targets, exclusions and priority, within quota.
 
-    Every worker of the region gets a candidate row with the reason it was left out, or a rank.
+    Each worker a rule leaves out gets a candidate row with that reason; the included ones get
+    their rank; the waiting list keeps the next eligible ones in order; the run counts them all.
     """
     programme = selectors.programme_get(
         actor=actor, programme_id=programme_id, permission=access.MANAGE_PROGRAMME
@@ -239,25 +264,13 @@ def programme_select(*, programme_id: int, actor: Actor) -> SelectionRun:
         "run": run.pk,
         "programme": programme.pk,
         "quota": quota,
+        "kept": quota + rules.waiting_list_size(quota),
         "start": _date(start),
         "end": _date(end),
         "low": low,
         "high": high,
     }
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL work_mem = '256MB'")  # the ranking sort stays in memory
-        cursor.execute(_select_sql(programme, params), params)
-    counts = dict(
-        Candidate.objects.filter(run=run)
-        .values_list("reason")
-        .annotate(n=Count("id"))
-        .values_list("reason", "n")
-    )
-    run.counts = {k or "included": v for k, v in counts.items()}
-    run.candidates = sum(counts.values())
-    run.included = counts.get("", 0)
-    run.save(update_fields=["counts", "candidates", "included"])
+    _record_counts(run, _write_candidates(programme, params), params["kept"])
     audit.record(
         actor=actor,
         action="programme.select",
@@ -266,6 +279,35 @@ def programme_select(*, programme_id: int, actor: Actor) -> SelectionRun:
         after={"run": run.pk, "quota": quota, **run.counts},
     )
     return run
+
+
+def _write_candidates(programme: Programme, params: dict[str, Any]) -> dict[str, int]:
+    """Write the run's candidate rows; returns every worker of the region counted by reason."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The ranking sort stays in memory; compiling a one-off plan costs more than it saves.
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute(_select_sql(programme, params, SELECT_COUNTING_SQL), params)
+            return dict(cursor.fetchall())
+        cursor.execute(_select_sql(programme, params, SELECT_SQL), params)
+        cursor.execute(LISTED_SQL, params)
+        by_reason = {reason: n for reason, n in cursor.fetchall() if reason not in ("", "quota")}
+        cursor.execute(REGION_SQL, params)
+        (workers,) = cursor.fetchone()
+    return {"": workers - sum(by_reason.values()), **by_reason}
+
+
+def _record_counts(run: SelectionRun, by_reason: dict[str, int], kept: int) -> None:
+    eligible = by_reason.pop("", 0)
+    run.included = min(eligible, run.quota)
+    counts = {"included": run.included, **by_reason}
+    if eligible > run.included:
+        counts["quota"] = eligible - run.included
+    run.counts = counts
+    run.candidates = sum(counts.values())
+    run.waiting = min(eligible, kept) - run.included
+    run.save(update_fields=["counts", "candidates", "included", "waiting"])
 
 
 def _user(actor: Actor) -> Any:

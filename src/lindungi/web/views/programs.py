@@ -177,6 +177,7 @@ def programme_candidates(request: HttpRequest, programme_id: int) -> HttpRespons
         "reason": reason,
         "reasons": list(rules.REASONS.items()),
         "run_counts": _counts(run.counts) if run else [],
+        "unlisted": run.counts.get("quota", 0) - run.waiting if run else 0,
     }
     return render_page(request, "web/programs/candidates.html", context)
 
