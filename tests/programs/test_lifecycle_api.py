@@ -126,6 +126,10 @@ def test_return_import_then_refill_then_renew(
         "renewal_mode": "same",
     }
     assert renewed.json()["start_month"] == "2027-06-01"
+    shown = staff.get(f"/programs/{renewed.json()['id']}").json()
+    assert (shown["predecessor_id"], shown["renewal_mode"]) == (programme.pk, "same")
+    first = staff.get(f"/programs/{programme.pk}").json()
+    assert (first["predecessor_id"], first["renewal_mode"]) == (None, "")
 
 
 def test_bad_files_and_bodies_are_422_and_change_nothing(

@@ -91,6 +91,8 @@ class ProgrammeOut(Schema):
     payer_id: int
     created_by_id: int | None
     approved_by_id: int | None
+    predecessor_id: int | None = Field(description="the programme this one renews, if any")
+    renewal_mode: str = Field(description="'' for a first programme, 'same' or 'reselect'")
 
 
 class TransitionIn(Strict):

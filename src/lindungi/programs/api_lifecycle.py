@@ -18,6 +18,7 @@ from lindungi.accounts.models import User
 from lindungi.core import access
 from lindungi.ingest import reading
 from lindungi.programs import refill, renewal, returns, selectors, selectors_lifecycle
+from lindungi.programs.api import ProgrammeOut
 from lindungi.programs.models import Programme, RefillRun, ReturnImport
 
 router = Router(tags=["programs"])
@@ -121,18 +122,6 @@ class RenewIn(Strict):
     name: str = ""
 
 
-class RenewalOut(Schema):
-    id: int
-    name: str
-    status: str
-    predecessor_id: int | None
-    renewal_mode: str
-    start_month: date
-    months: int
-    budget: int
-    created_by_id: int | None
-
-
 @router.post(
     "/programs/{programme_id}/batches/{batch_id}/returns",
     response={201: ReturnImportOut},
@@ -222,7 +211,7 @@ def programme_refill(request: HttpRequest, programme_id: int, body: RefillIn) ->
 
 @router.post(
     "/programs/{programme_id}/renew",
-    response={201: RenewalOut},
+    response={201: ProgrammeOut},
     summary="Draft the programme for the next period (same beneficiaries first, or reselect)",
 )
 def programme_renew(request: HttpRequest, programme_id: int, body: RenewIn) -> Programme:
