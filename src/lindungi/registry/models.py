@@ -60,8 +60,12 @@ class Worker(models.Model):
     birth_place = models.CharField(max_length=100, blank=True, default="")
     birth_date = models.DateField()
     sex = models.CharField(max_length=1, choices=Sex.choices)
-    village = models.ForeignKey(
-        Region, on_delete=models.PROTECT, db_column="village_code", related_name="+"
+    village = models.ForeignKey(  # indexed by worker_village_idx, which leads with it
+        Region,
+        on_delete=models.PROTECT,
+        db_column="village_code",
+        related_name="+",
+        db_index=False,
     )
     address_line = models.CharField(max_length=200, blank=True, default="")
     phone_enc = models.BinaryField(null=True, blank=True)
@@ -105,7 +109,6 @@ class Worker(models.Model):
         indexes = [
             models.Index(fields=["village", "registered_at"], name="worker_village_idx"),
             models.Index(fields=["-registered_at", "-id"], name="worker_recent_idx"),
-            models.Index(fields=["occupation"], name="worker_occupation_idx"),
         ]
 
     def __str__(self) -> str:
@@ -130,8 +133,12 @@ class Employer(models.Model):
     kbli = models.CharField(max_length=5, blank=True, default="")
     size_class = models.CharField(max_length=8, choices=SizeClass.choices)
     jkk_risk_group = models.PositiveSmallIntegerField(choices=RiskGroup.choices)
-    village = models.ForeignKey(
-        Region, on_delete=models.PROTECT, db_column="village_code", related_name="+"
+    village = models.ForeignKey(  # indexed by employer_village_idx, which leads with it
+        Region,
+        on_delete=models.PROTECT,
+        db_column="village_code",
+        related_name="+",
+        db_index=False,
     )
     address_line = models.CharField(max_length=200, blank=True, default="")
     contact_name = models.CharField(max_length=150, blank=True, default="")
