@@ -53,10 +53,13 @@ class Worker(models.Model):
         sponsor=None,  # sponsors see their programmes' beneficiaries (programs app)
     )
 
-    nik_index = models.CharField(max_length=32, null=True, blank=True, unique=True)
+    # Unique through Meta (worker_nik_unique), and name_search and occupation indexed there too:
+    # unique=True / db_index=True add a second, pattern-ops index on PostgreSQL that no query
+    # uses but every insert and non-in-place update of a worker writes.
+    nik_index = models.CharField(max_length=32, null=True, blank=True)
     nik_enc = models.BinaryField(null=True, blank=True)
     full_name = models.CharField(max_length=150)
-    name_search = models.CharField(max_length=200, db_index=True)
+    name_search = models.CharField(max_length=200)
     birth_place = models.CharField(max_length=100, blank=True, default="")
     birth_date = models.DateField()
     sex = models.CharField(max_length=1, choices=Sex.choices)
@@ -70,7 +73,12 @@ class Worker(models.Model):
     address_line = models.CharField(max_length=200, blank=True, default="")
     phone_enc = models.BinaryField(null=True, blank=True)
     occupation = models.ForeignKey(
-        Occupation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Occupation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     welfare_decile = models.PositiveSmallIntegerField(null=True, blank=True)
     village_role = models.CharField(
@@ -90,6 +98,7 @@ class Worker(models.Model):
     class Meta:
         verbose_name = "worker"
         constraints = [
+            models.UniqueConstraint(fields=["nik_index"], name="worker_nik_unique"),
             models.CheckConstraint(
                 condition=Q(welfare_decile__isnull=True)
                 | Q(welfare_decile__gte=1, welfare_decile__lte=10),
@@ -109,6 +118,8 @@ class Worker(models.Model):
         indexes = [
             models.Index(fields=["village", "registered_at"], name="worker_village_idx"),
             models.Index(fields=["-registered_at", "-id"], name="worker_recent_idx"),
+            models.Index(fields=["occupation"], name="worker_occupation_idx"),
+            models.Index(fields=["name_search"], name="worker_name_search_idx"),
         ]
 
     def __str__(self) -> str:
