@@ -27,3 +27,20 @@ def test_a_dropped_trigger_is_recreated() -> None:
     assert [t.name for t in missing_sqlite_triggers(connection)] == ["registry_worker_name_ai"]
     assert ensure_sqlite_triggers(connection) == ["registry_worker_name_ai"]
     assert missing_sqlite_triggers(connection) == []
+
+
+def test_every_membership_segment_has_its_no_overlap_rule() -> None:
+    """A segment added to the choices without its exclusion constraint would allow overlaps."""
+    from lindungi.registry.dbrules import SEGMENTS, no_overlap_constraint
+    from lindungi.registry.models import Segment
+
+    assert set(SEGMENTS) == set(Segment.values)
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname FROM pg_constraint WHERE conrelid = 'registry_membership'::regclass"
+            " AND contype = 'x'"
+        )
+        names = {row[0] for row in cursor.fetchall()}
+    assert names == {no_overlap_constraint(s) for s in SEGMENTS}

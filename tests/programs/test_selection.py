@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
+from django.db import connection
 
 from lindungi.accounts.models import User
 from lindungi.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
@@ -222,6 +223,13 @@ def test_database_refuses_a_second_sponsorship_directly(
     assert Beneficiary.objects.filter(worker=worker).count() == 1
 
 
+ON_POSTGRES = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="PostgreSQL holds the rule as containment in the membership; SQLite as no overlap",
+)
+
+
+@ON_POSTGRES
 @pytest.mark.parametrize(
     ("segment", "same_worker", "start", "end", "refused"),
     [
@@ -281,6 +289,7 @@ def test_database_keeps_each_beneficiary_inside_its_own_bpu_membership(
         assert Beneficiary.objects.count() == before + 1
 
 
+@ON_POSTGRES
 def test_database_refuses_to_stretch_a_beneficiary_past_its_membership(
     approved_programme: Callable[..., Programme],
     planner_kukar: User,

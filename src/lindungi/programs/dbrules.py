@@ -1,16 +1,17 @@
 """No worker is sponsored twice for the same month, whichever programmes pay.
 
-Every beneficiary is paid through its own BPU membership (unique membership_id), and the
-registry's database refuses two BPU memberships of one worker that overlap (an exclusion
-constraint on PostgreSQL, triggers on SQLite: registry/dbrules.py). So the rule held here is
-that a beneficiary lies inside its membership: the same worker, segment BPU, and its months
-within the membership's. Then no two beneficiaries of a worker can share a month.
+PostgreSQL: every beneficiary is paid through its own BPU membership (unique membership_id),
+and the registry's exclusion constraints refuse two BPU memberships of one worker that overlap
+(registry/dbrules.py). So the rule held here is that a beneficiary lies inside its
+membership: the same worker, segment BPU, and its months within the membership's. Then no
+two beneficiaries of a worker can share a month.
 
 PostgreSQL checks each INSERT or UPDATE statement once over its new rows (a transition table),
 instead of a second exclusion index that cost more than the rest of an enrolment together.
-SQLite checks each row by its membership's primary key. A beneficiary whose worker was merged
-keeps pointing at the membership that moved to the survivor until the refill moves it too, so
-the worker is compared when a beneficiary is written, not when a membership is.
+A beneficiary whose worker was merged keeps pointing at the membership that moved to the
+survivor until the refill moves it too, so the worker is compared when a beneficiary is
+written, not when a membership is. SQLite, where a row trigger is cheap, refuses an overlapping
+beneficiary of the same worker directly (as PostgreSQL's exclusion constraint did until 0006).
 """
 
 from __future__ import annotations
@@ -46,16 +47,20 @@ POSTGRES_REVERSE = [
     "DROP FUNCTION IF EXISTS programs_beneficiary_within_membership()",
 ]
 
-_ROW = _OUTSIDE.format(
-    rows="(SELECT NEW.worker_id AS worker_id, NEW.membership_id AS "
-    'membership_id, NEW.start AS start, NEW."end" AS "end")'
-)
-_CHECK = f"SELECT RAISE(ABORT, '{MESSAGE}') WHERE EXISTS ({_ROW});"
+# SQLite: a row trigger that looks for an overlapping beneficiary of the same worker. (The
+# containment rule would name registry_membership inside a trigger on another table, and
+# SQLite's table rebuild for any later change to registry_membership fails on such a trigger.)
+_OVERLAP = """
+    SELECT RAISE(ABORT, 'beneficiary_no_overlap: a worker is sponsored twice for a month')
+    WHERE EXISTS (
+        SELECT 1 FROM programs_beneficiary b
+        WHERE b.worker_id = NEW.worker_id AND b.id != NEW.id
+          AND b.start < NEW."end" AND NEW.start < b."end"
+    );
+"""
 _SQLITE = {
-    "programs_beneficiary_within_membership_ins": "BEFORE INSERT",
-    "programs_beneficiary_within_membership_upd": (
-        'BEFORE UPDATE OF worker_id, membership_id, start, "end"'
-    ),
+    "programs_beneficiary_no_overlap_ins": "BEFORE INSERT",
+    "programs_beneficiary_no_overlap_upd": 'BEFORE UPDATE OF worker_id, start, "end"',
 }
 
 
@@ -65,7 +70,7 @@ def programme_triggers() -> list[SqliteTrigger]:
             name=name,
             table="programs_beneficiary",
             sql=f"CREATE TRIGGER IF NOT EXISTS {name} {when} ON programs_beneficiary "
-            f"BEGIN {_CHECK} END",
+            f"BEGIN {_OVERLAP} END",
         )
         for name, when in _SQLITE.items()
     ]

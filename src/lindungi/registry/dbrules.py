@@ -1,10 +1,34 @@
-"""The registry's SQLite triggers: no overlapping memberships, and the FTS name index in sync."""
+"""The registry's rules kept by the database: no overlapping memberships of one segment (an
+exclusion constraint per segment on PostgreSQL, triggers on SQLite), and the SQLite FTS name
+index in sync."""
 
 from __future__ import annotations
 
 from lindungi.core.dbrules import SqliteTrigger
 
 FTS_TABLE = "registry_worker_name"
+
+# One partial exclusion constraint per segment rather than one with `segment WITH =` inside the
+# GiST key: each index holds one segment's rows and compares integers and ranges only, which
+# made a 200,000-membership enrolment about 3 s faster. The check constraint
+# membership_segment keeps segments to these (tests/registry: one constraint per segment).
+SEGMENTS = ("PU", "BPU", "JAKON", "PMI")
+
+
+def no_overlap_constraint(segment: str) -> str:
+    return f"membership_no_overlap_{segment.lower()}"
+
+
+POSTGRES_NO_OVERLAP = [
+    f"""ALTER TABLE registry_membership ADD CONSTRAINT {no_overlap_constraint(segment)}
+       EXCLUDE USING gist (worker_id WITH =, daterange(start, "end", '[)') WITH &&)
+       WHERE (segment = '{segment}')"""
+    for segment in SEGMENTS
+]
+POSTGRES_NO_OVERLAP_REVERSE = [
+    f"ALTER TABLE registry_membership DROP CONSTRAINT IF EXISTS {no_overlap_constraint(s)}"
+    for s in SEGMENTS
+]
 
 _OVERLAP = """
     SELECT RAISE(ABORT, 'membership_no_overlap: memberships of one segment overlap')

@@ -239,9 +239,15 @@ class Membership(models.Model):
         region="worker__village_id", employer="payer__employer_id", sponsor=None
     )
 
-    worker = models.ForeignKey(Worker, on_delete=models.PROTECT, related_name="memberships")
+    # worker and payer lead membership_worker_idx and membership_payer_idx, and kpj is unique
+    # through Meta: no second index for each (as for Worker) on a table a batch fills by 200,000s.
+    worker = models.ForeignKey(
+        Worker, on_delete=models.PROTECT, related_name="memberships", db_index=False
+    )
     segment = models.CharField(max_length=8, choices=Segment.choices)
-    payer = models.ForeignKey(Payer, on_delete=models.PROTECT, related_name="memberships")
+    payer = models.ForeignKey(
+        Payer, on_delete=models.PROTECT, related_name="memberships", db_index=False
+    )
     jkk = models.BooleanField(default=True)
     jkm = models.BooleanField(default=True)
     jht = models.BooleanField(default=False)
@@ -251,12 +257,13 @@ class Membership(models.Model):
     start = models.DateField()
     end = models.DateField(null=True, blank=True)
     end_reason = models.CharField(max_length=24, choices=EndReason.choices, blank=True, default="")
-    kpj = models.CharField(max_length=11, null=True, blank=True, unique=True)
+    kpj = models.CharField(max_length=11, null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = "membership"
         constraints = [
+            models.UniqueConstraint(fields=["kpj"], name="membership_kpj_unique"),
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gt=F("start")), name="membership_period"
             ),
