@@ -11,11 +11,22 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from lindungi.accounts.models import User
 from lindungi.core.access import OrgKind, Role
 from lindungi.core.models import AuditEvent
-from lindungi.programs.models import Beneficiary, Candidate, Programme, SelectionRun, Sponsor
+from lindungi.programs.models import (
+    Beneficiary,
+    Candidate,
+    EnrolmentBatch,
+    Programme,
+    RefillRun,
+    ReturnImport,
+    SelectionRun,
+    Sponsor,
+)
+from lindungi.programs.selection import programme_enrol, programme_select
 from lindungi.programs.services import ProgrammeInput, programme_create, programme_transition
 from lindungi.registry.models import Membership, Payer, Worker
 
@@ -136,3 +147,44 @@ def counts(db: None) -> Callable[[], dict[str, int]]:
 @pytest.fixture
 def programme_input_factory() -> Callable[..., ProgrammeInput]:
     return programme_input
+
+
+LIFECYCLE_START = date(2026, 6, 1)
+LIFECYCLE_MONTH = 16_800  # JKK 1 % of Rp1,000,000 + JKM Rp6,800
+
+
+@pytest.fixture
+def running(
+    approved_programme: Callable[..., Programme],
+    planner_kukar: User,
+    make_worker: Callable[..., Worker],
+    monkeypatch: pytest.MonkeyPatch,
+) -> tuple[Programme, EnrolmentBatch, dict[str, Worker]]:
+    """A programme from June 2026 paying two of three workers (Ani, Budi enrolled), seen on
+    25 November 2026: the start of the returned-file, refill and renewal tests."""
+    monkeypatch.setattr(timezone, "localdate", lambda: date(2026, 11, 25))
+    programme = approved_programme(
+        start_month=LIFECYCLE_START, quota=2, budget=2 * 12 * LIFECYCLE_MONTH
+    )
+    people = (("Ani", 1), ("Budi", 1), ("Citra", 2))
+    workers = {name: make_worker(full_name=name, welfare_decile=d) for name, d in people}
+    programme_select(programme_id=programme.pk, actor=planner_kukar)
+    batch = programme_enrol(programme_id=programme.pk, actor=planner_kukar)
+    return programme, batch, workers
+
+
+@pytest.fixture
+def lifecycle_state(db: None) -> Callable[[], tuple[Any, ...]]:
+    """What a refused returned file, refill or renewal must leave unchanged."""
+
+    def state() -> tuple[Any, ...]:
+        return (
+            sorted(Membership.objects.values_list("pk", "kpj", "end", "end_reason")),
+            sorted(Beneficiary.objects.values_list("pk", "worker_id", "end", "end_reason")),
+            ReturnImport.objects.count(),
+            RefillRun.objects.count(),
+            Programme.objects.count(),
+            AuditEvent.objects.count(),
+        )
+
+    return state

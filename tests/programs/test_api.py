@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from lindungi.accounts.models import User
@@ -33,6 +34,10 @@ class Api:
             content_type="application/json",
             headers=self.headers,
         )
+
+    def upload(self, path: str, content: bytes, name: str = "balikan.csv") -> Any:
+        data = {"file": SimpleUploadedFile(name, content)}
+        return self.client.post(BASE + path, data, headers=self.headers)
 
 
 BODY = {

@@ -2,75 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
-from django.utils import timezone
+from tests.programs.test_api import Api
 
 from lindungi.accounts.models import User
-from lindungi.accounts.services import token_issue
-from lindungi.core.models import AuditEvent
-from lindungi.programs.models import Beneficiary, EnrolmentBatch, Programme, RefillRun, ReturnImport
-from lindungi.programs.selection import programme_enrol, programme_select
-from lindungi.registry.models import Membership, Worker
+from lindungi.programs.models import EnrolmentBatch, Programme
+from lindungi.registry.models import Worker
 
 pytestmark = pytest.mark.django_db
-BASE = "/api/v1"
-START = date(2026, 6, 1)
-MONTH = 16_800
-
-
-class Api:
-    def __init__(self, user: User) -> None:
-        _, secret = token_issue(user=user, name="test", actor=None)
-        self.client, self.headers = Client(), {"Authorization": f"Bearer {secret}"}
-
-    def get(self, path: str, **params: Any) -> Any:
-        return self.client.get(BASE + path, params, headers=self.headers)
-
-    def post(self, path: str, body: dict[str, Any] | None = None) -> Any:
-        return self.client.post(
-            BASE + path,
-            json.dumps(body or {}),
-            content_type="application/json",
-            headers=self.headers,
-        )
-
-    def upload(self, path: str, content: bytes, name: str = "balikan.csv") -> Any:
-        data = {"file": SimpleUploadedFile(name, content)}
-        return self.client.post(BASE + path, data, headers=self.headers)
-
-
-@pytest.fixture
-def running(
-    approved_programme: Callable[..., Programme],
-    planner_kukar: User,
-    make_worker: Callable[..., Worker],
-    monkeypatch: pytest.MonkeyPatch,
-) -> tuple[Programme, EnrolmentBatch, dict[str, Worker]]:
-    monkeypatch.setattr(timezone, "localdate", lambda: date(2026, 11, 25))
-    programme = approved_programme(start_month=START, quota=2, budget=2 * 12 * MONTH)
-    people = (("Ani", 1), ("Budi", 1), ("Citra", 2))
-    workers = {name: make_worker(full_name=name, welfare_decile=d) for name, d in people}
-    programme_select(programme_id=programme.pk, actor=planner_kukar)
-    batch = programme_enrol(programme_id=programme.pk, actor=planner_kukar)
-    return programme, batch, workers
-
-
-def _state() -> tuple[Any, ...]:
-    return (
-        sorted(Membership.objects.values_list("pk", "kpj", "end", "end_reason")),
-        sorted(Beneficiary.objects.values_list("pk", "worker_id", "end", "end_reason")),
-        ReturnImport.objects.count(),
-        RefillRun.objects.count(),
-        Programme.objects.count(),
-        AuditEvent.objects.count(),
-    )
+MONTH = 16_800  # tests/programs/conftest.py: LIFECYCLE_MONTH
 
 
 def test_return_import_then_refill_then_renew(
@@ -133,6 +76,7 @@ def test_return_import_then_refill_then_renew(
 
 
 def test_bad_files_and_bodies_are_422_and_change_nothing(
+    lifecycle_state: Callable[[], tuple[Any, ...]],
     running: tuple[Programme, EnrolmentBatch, dict[str, Worker]],
     planner_kukar: User,
     kukar_staff: User,
@@ -140,7 +84,7 @@ def test_bad_files_and_bodies_are_422_and_change_nothing(
     programme, batch, _w = running
     planner, staff = Api(planner_kukar), Api(kukar_staff)
     url = f"/programs/{programme.pk}/batches/{batch.pk}/returns"
-    before = _state()
+    before = lifecycle_state()
     for content, name in [(b"", "kosong.csv"), (b"\x00\x01\x02", "x.bin"), (b"a;b\n1;2", "x.csv")]:
         response = planner.upload(url, content, name)
         assert response.status_code == 422, (name, response.content)
@@ -149,10 +93,11 @@ def test_bad_files_and_bodies_are_422_and_change_nothing(
     assert (bad.status_code, list(bad.json()["errors"])) == (422, ["mode"])
     extra = planner.post(f"/programs/{programme.pk}/refill", {"as_of": "2026-11-25", "x": 1})
     assert extra.status_code == 422
-    assert _state() == before
+    assert lifecycle_state() == before
 
 
 def test_scope_and_permissions(
+    lifecycle_state: Callable[[], tuple[Any, ...]],
     running: tuple[Programme, EnrolmentBatch, dict[str, Worker]],
     kukar_staff: User,
     kubu_raya_staff: User,
@@ -161,7 +106,7 @@ def test_scope_and_permissions(
     programme, batch, w = running
     content = f"ID Lindungi;KPJ;Status\n{w['Ani'].pk};12345678901;Diterima".encode()
     staff, other, far = Api(kukar_staff), Api(kubu_raya_staff), Api(branch_officer_kubu_raya)
-    before = _state()
+    before = lifecycle_state()
     url = f"/programs/{programme.pk}/batches/{batch.pk}/returns"
     assert staff.upload(url, content).status_code == 403  # sponsors do not enrol
     assert staff.post(f"/programs/{programme.pk}/refill").status_code == 403
@@ -173,7 +118,7 @@ def test_scope_and_permissions(
         other.post(f"/programs/{programme.pk}/renew", {"mode": "same", "budget": 1}).status_code
         == 404
     )
-    assert _state() == before
+    assert lifecycle_state() == before
 
 
 def test_return_list_query_count(

@@ -9,50 +9,19 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.utils import timezone
 
 from lindungi.accounts.models import User
-from lindungi.core.models import AuditEvent
-from lindungi.programs.models import Beneficiary, EnrolmentBatch, Programme, RefillRun, ReturnImport
-from lindungi.programs.selection import programme_enrol, programme_select
-from lindungi.registry.models import Membership, Worker
+from lindungi.programs.models import Beneficiary, EnrolmentBatch, Programme
+from lindungi.registry.models import Worker
 
 pytestmark = pytest.mark.django_db
-START = date(2026, 6, 1)
-MONTH = 16_800
+MONTH = 16_800  # tests/programs/conftest.py: LIFECYCLE_MONTH
 
 
 def _client(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-@pytest.fixture
-def running(
-    approved_programme: Callable[..., Programme],
-    planner_kukar: User,
-    make_worker: Callable[..., Worker],
-    monkeypatch: pytest.MonkeyPatch,
-) -> tuple[Programme, EnrolmentBatch, dict[str, Worker]]:
-    monkeypatch.setattr(timezone, "localdate", lambda: date(2026, 11, 25))
-    programme = approved_programme(start_month=START, quota=2, budget=2 * 12 * MONTH)
-    people = (("Ani", 1), ("Budi", 1), ("Citra", 2))
-    workers = {name: make_worker(full_name=name, welfare_decile=d) for name, d in people}
-    programme_select(programme_id=programme.pk, actor=planner_kukar)
-    batch = programme_enrol(programme_id=programme.pk, actor=planner_kukar)
-    return programme, batch, workers
-
-
-def _state() -> tuple[Any, ...]:
-    return (
-        sorted(Membership.objects.values_list("pk", "kpj", "end", "end_reason")),
-        sorted(Beneficiary.objects.values_list("pk", "worker_id", "end", "end_reason")),
-        ReturnImport.objects.count(),
-        RefillRun.objects.count(),
-        Programme.objects.count(),
-        AuditEvent.objects.count(),
-    )
 
 
 def _file(content: str, name: str = "balikan.csv") -> SimpleUploadedFile:
@@ -102,29 +71,33 @@ def test_upload_a_returned_file_and_read_its_report(
 
 
 def test_an_unreadable_file_is_shown_on_the_form_and_changes_nothing(
-    running: tuple[Programme, EnrolmentBatch, dict[str, Worker]], planner_kukar: User
+    lifecycle_state: Callable[[], tuple[Any, ...]],
+    running: tuple[Programme, EnrolmentBatch, dict[str, Worker]],
+    planner_kukar: User,
 ) -> None:
     programme, batch, _w = running
-    before = _state()
+    before = lifecycle_state()
     response = _client(planner_kukar).post(
         f"/programs/{programme.pk}/returns/",
         {"batch": str(batch.pk), "file": _file("Nama;Alamat\nAni;Jl. Mawar")},
     )
     assert response.status_code == 422
     assert "Susunan kolom tidak dikenal" in response.content.decode()
-    assert _state() == before
+    assert lifecycle_state() == before
 
 
 def test_refill_preview_then_apply(
-    running: tuple[Programme, EnrolmentBatch, dict[str, Worker]], planner_kukar: User
+    lifecycle_state: Callable[[], tuple[Any, ...]],
+    running: tuple[Programme, EnrolmentBatch, dict[str, Worker]],
+    planner_kukar: User,
 ) -> None:
     programme, _b, w = running
     Worker.objects.filter(pk=w["Ani"].pk).update(status="deceased", ended_on=date(2026, 9, 10))
     client = _client(planner_kukar)
     url = f"/programs/{programme.pk}/refill/"
-    before = _state()
+    before = lifecycle_state()
     page = client.get(url, {"as_of": "2026-11-25"}).content.decode()
-    assert _state() == before
+    assert lifecycle_state() == before
     assert "Ani" in page
     assert 'id="apply-refill"' in page
     assert '<ol id="queue"><li>Citra' in page
@@ -157,6 +130,7 @@ def test_renew_form_creates_a_linked_draft(
 
 
 def test_refusals_change_nothing(
+    lifecycle_state: Callable[[], tuple[Any, ...]],
     running: tuple[Programme, EnrolmentBatch, dict[str, Worker]],
     kukar_staff: User,
     kubu_raya_staff: User,
@@ -168,7 +142,7 @@ def test_refusals_change_nothing(
     staff, other = _client(kukar_staff), _client(kubu_raya_staff)
     branch, far = _client(branch_officer_kukar), _client(branch_officer_kubu_raya)
     base = f"/programs/{programme.pk}"
-    before = _state()
+    before = lifecycle_state()
     upload = {"batch": str(batch.pk), "file": _file(content)}
     assert staff.post(f"{base}/returns/", upload).status_code == 403
     assert staff.get(f"{base}/refill/").status_code == 403
@@ -181,7 +155,7 @@ def test_refusals_change_nothing(
         == 404
     )
     assert far.get(f"{base}/refill/").status_code == 404
-    assert _state() == before
+    assert lifecycle_state() == before
 
 
 def test_returns_page_query_count(

@@ -30,8 +30,8 @@ REGION: selection.Condition = (
 )
 BPU_HELD: selection.Condition = (
     "protected",
-    "w.id IN (SELECT m.worker_id FROM registry_membership m WHERE m.segment = 'BPU' "
-    'AND m.start < %(end)s AND (m."end" IS NULL OR m."end" > %(start)s))',
+    f"w.id IN (SELECT m.worker_id FROM registry_membership m WHERE m.segment = 'BPU' AND "  # noqa: S608 (constant)
+    f"{selection.OVERLAPS})",
 )
 QUEUE = (
     "WITH "

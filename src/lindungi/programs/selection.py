@@ -113,16 +113,16 @@ REGION_SQL = "SELECT COUNT(*) FROM registry_worker w " + _IN_REGION  # noqa: S60
 # is the parameters `start` and `end`.
 Condition = tuple[str, str]
 INACTIVE: Condition = ("inactive", "w.status <> 'active'")
-_OVERLAPS = 'm.start < %(end)s AND (m."end" IS NULL OR m."end" > %(start)s)'
+OVERLAPS = 'm.start < %(end)s AND (m."end" IS NULL OR m."end" > %(start)s)'
 # The exclusions name sets of workers (reason, SELECT of worker_id): selection tests
 # `w.id IN (set)`; the unprotected count joins the sets to the workers once instead.
 WAGE_EARNER: Condition = (
     "wage_earner",
-    f"SELECT m.worker_id FROM registry_membership m WHERE {_OVERLAPS} AND m.segment = 'PU'",  # noqa: S608 (constant)
+    f"SELECT m.worker_id FROM registry_membership m WHERE {OVERLAPS} AND m.segment = 'PU'",  # noqa: S608 (constant)
 )
 PROTECTED: Condition = (
     "protected",
-    f"SELECT m.worker_id FROM registry_membership m WHERE {_OVERLAPS} AND m.jkk",  # noqa: S608 (constant)
+    f"SELECT m.worker_id FROM registry_membership m WHERE {OVERLAPS} AND m.jkk",  # noqa: S608 (constant)
 )
 SPONSORED: Condition = (
     "sponsored",
