@@ -51,6 +51,7 @@ class Checked:
 # (field, type of cell, cell) -> (value, problem message or ""): a column repeats its values
 # (dates, villages, sexes, deciles, names), so each distinct value is parsed once per file.
 Memo = dict[tuple[str, type, Any], tuple[Any, str]]
+Line = tuple[int, list[Any]]  # (line in the sheet, its cells)
 
 
 class _Row:
@@ -113,6 +114,15 @@ def _parse_once(raw: Any, parse: Callable[[Any], Any]) -> tuple[Any, str]:
 
 def check_table(table: Table, mapping: Mapping[str, str], known: Known) -> list[Checked]:
     """Every row under the header, blank lines skipped, each with its problems."""
+    lines, columns, names = table_lines(table, mapping)
+    return check_lines(lines, columns=columns, names=names, known=known)
+
+
+def table_lines(
+    table: Table, mapping: Mapping[str, str]
+) -> tuple[list[Line], dict[str, int], list[str]]:
+    """The non-blank lines under the header, the mapped columns' positions and the header's
+    names; raises ValidationError when a required column is not mapped."""
     columns = rules.column_index(table.header, mapping)
     missing = [f for f in rules.REQUIRED if f not in columns]
     if missing:
@@ -125,13 +135,18 @@ def check_table(table: Table, mapping: Mapping[str, str], known: Known) -> list[
         for offset, cells in enumerate(table.rows)
         if any(rules.text_of(c) for c in cells)
     ]
-    return check_lines(lines, columns=columns, names=names, known=known)
+    return lines, columns, names
 
 
 def check_lines(
-    lines: list[tuple[int, list[Any]]], *, columns: dict[str, int], names: list[str], known: Known
+    lines: list[Line],
+    *,
+    columns: dict[str, int],
+    names: list[str],
+    known: Known,
+    memo: Memo | None = None,
 ) -> list[Checked]:
-    memo: Memo = {}
+    memo = {} if memo is None else memo
     return [check_row(_Row(line, cells, columns, names, memo), known) for line, cells in lines]
 
 

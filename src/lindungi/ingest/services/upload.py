@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -14,10 +14,10 @@ from lindungi.accounts.models import User
 from lindungi.core import access, audit, pii
 from lindungi.core.access import Actor
 from lindungi.core.errors import NotFound, ValidationError
-from lindungi.ingest import reading, rules, staging
+from lindungi.ingest import reading, rules, sealing, staging
 from lindungi.ingest.models import ImportJob, ImportRow, JobStatus, MappingTemplate, RowStatus
 from lindungi.ingest.models import SourceKind as Kind
-from lindungi.ingest.validation import Checked, Known, check_table
+from lindungi.ingest.validation import Checked, Known, check_table, table_lines
 from lindungi.reference.models import Occupation, Region, RegionLevel
 from lindungi.reference.selectors import district_codes_for_nik
 
@@ -40,7 +40,6 @@ class Preview:
     invalid: int
     warnings: int
     template: str = ""
-    checked: list[Checked] = field(default_factory=list, repr=False)
 
 
 def _prefixes(actor: Actor | None) -> tuple[str, ...]:
@@ -87,6 +86,36 @@ def _village_codes(table: reading.Table, mapping: Mapping[str, str]) -> set[str]
     }
 
 
+@dataclass(frozen=True)
+class _Mapped:
+    """A file read and mapped, with what its rows are checked against."""
+
+    table: reading.Table
+    mapping: dict[str, str]
+    saved: MappingTemplate | None
+    known: Known
+
+
+def _read_and_map(
+    *,
+    data: bytes,
+    file_name: str,
+    kind: str,
+    actor: Actor | None,
+    mapping: Mapping[str, str] | None,
+    template: str | None,
+) -> _Mapped:
+    if actor is not None:
+        access.require(actor, access.IMPORT_LIST)
+    if kind not in Kind.values:
+        raise ValidationError({"kind": f"Jenis sumber '{kind}' tidak dikenal (unknown kind)"})
+    table = reading.read_table(data, file_name)
+    used, saved = resolve_mapping(
+        kind=kind, header=table.header, mapping=mapping, template=template
+    )
+    return _Mapped(table, used, saved, known_for(_village_codes(table, used), actor))
+
+
 def import_preview(
     *,
     data: bytes,
@@ -98,15 +127,11 @@ def import_preview(
     limit: int = PREVIEW_ROWS,
 ) -> Preview:
     """Read and check a file without writing anything; raises ValidationError if unreadable."""
-    if actor is not None:
-        access.require(actor, access.IMPORT_LIST)
-    if kind not in Kind.values:
-        raise ValidationError({"kind": f"Jenis sumber '{kind}' tidak dikenal (unknown kind)"})
-    table = reading.read_table(data, file_name)
-    used, saved = resolve_mapping(
-        kind=kind, header=table.header, mapping=mapping, template=template
+    mapped = _read_and_map(
+        data=data, file_name=file_name, kind=kind, actor=actor, mapping=mapping, template=template
     )
-    checked = check_table(table, used, known_for(_village_codes(table, used), actor))
+    table, used = mapped.table, mapped.mapping
+    checked = check_table(table, used, mapped.known)
     header = [rules.text_of(c) for c in table.header]
     mapped_headers = {rules.header_key(v) for v in used.values()}
     problems = [{"line": c.line, **p} for c in checked for p in c.problems][:PREVIEW_PROBLEMS]
@@ -121,42 +146,13 @@ def import_preview(
         valid=sum(c.ok for c in checked),
         invalid=sum(not c.ok for c in checked),
         warnings=sum(p["level"] == "warning" for c in checked for p in c.problems),
-        template=saved.name if saved else (template or ""),
-        checked=checked,
+        template=mapped.saved.name if mapped.saved else (template or ""),
     )
 
 
 def _shown_row(c: Checked) -> dict[str, Any]:
     nik = pii.mask_nik(c.nik) if c.nik else ""
     return {"line": c.line, "ok": c.ok, "nik": nik, **c.data, "problems": c.problems}
-
-
-def seal_rows(checked: list[Checked], *, kind: str) -> list[tuple[Any, ...]]:
-    """Staged row values (without the job id) for checked rows: NIKs and phones sealed."""
-    ring = pii.keyring()
-    return [_row_values(c, kind, ring) for c in checked]
-
-
-def _row_values(c: Checked, kind: str, ring: pii.Keyring) -> tuple[Any, ...]:
-    index = pii.blind_index(c.nik, field="nik", ring=ring) if c.nik else None
-    given = index if c.nik == c.nik_given else None
-    if c.nik_given and given is None:
-        given = pii.blind_index(c.nik_given, field="nik", ring=ring)
-    phone_key = pii.blind_index(c.phone, field="phone", ring=ring) if c.phone else ""
-    data = staging.as_json(c.data)  # keys in a fixed order: the code builds the dict
-    return (
-        c.line,
-        RowStatus.VALID if c.ok else RowStatus.INVALID,
-        data,
-        index if c.nik_valid else None,
-        pii.encrypt(c.nik, field="nik", ring=ring) if c.nik else None,
-        bool(c.nik_valid) if c.nik_given else True,
-        rules.fingerprint_text(kind, data, given or "", phone_key),
-        staging.as_json(c.problems) if c.problems else "[]",
-        "",
-        False,
-        pii.encrypt(c.phone, field="phone", ring=ring) if c.phone else None,
-    )
 
 
 def _seen_before(kind: str, fingerprints: list[str], *, job_id: int) -> set[str]:
@@ -203,19 +199,23 @@ def import_job_create(
     Rows an earlier standing job already imported unchanged are kept as `unchanged` and are
     not linked again. `actor=None` is the operator at the console (national scope).
     """
-    preview = import_preview(
+    mapped = _read_and_map(
         data=data, file_name=file_name, kind=kind, actor=actor, mapping=mapping, template=template
     )
-    saved = MappingTemplate.objects.filter(kind=kind, name=preview.template).first()
+    lines, columns, names = table_lines(mapped.table, mapped.mapping)
+    saved = mapped.saved or MappingTemplate.objects.filter(kind=kind, name=template or "").first()
     job = ImportJob.objects.create(
         kind=kind,
         file_name=file_name[:255],
         sha256=hashlib.sha256(data).hexdigest(),
         template=saved,
-        mapping=preview.mapping,
+        mapping=mapped.mapping,
         **_owner(actor),
     )
-    values = [(job.pk, *v) for v in seal_rows(preview.checked, kind=kind)]
+    sealed = sealing.checked_and_sealed(
+        lines, columns=columns, names=names, known=mapped.known, kind=kind
+    )
+    values = [(job.pk, *v) for v in sealed]
     seen = _seen_before(kind, [v[7] for v in values if v[2] == RowStatus.VALID], job_id=job.pk)
     values = [
         (*v[:2], RowStatus.UNCHANGED, *v[3:9], "skipped", *v[10:])

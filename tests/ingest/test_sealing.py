@@ -1,0 +1,82 @@
+"""Checking and sealing a file on several processes gives what one process gives."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+from typing import Any
+
+import pytest
+
+from lindungi.core import pii
+from lindungi.ingest import reading, rules, sealing, validation
+from lindungi.reference.selectors import district_codes_for_nik
+
+from .conftest import HEADER, KUKAR, csv_bytes, nik
+
+pytestmark = pytest.mark.django_db
+
+
+def _file(n: int) -> list[list[Any]]:
+    rows: list[list[Any]] = []
+    for i in range(1, n + 1):
+        born = "17-08-1985" if i % 7 else "31-02-1985"  # every 7th row: no such date
+        given = "" if i % 5 == 0 else nik(i)  # every 5th row: no NIK
+        village = KUKAR if i % 11 else "9999999999"  # every 11th: unknown village
+        rows.append([given, f"Budi Santoso {i % 13}", born, "L", village])
+    return rows
+
+
+def _lines() -> tuple[list[validation.Line], dict[str, int], list[str]]:
+    table = reading.read_table(csv_bytes(_file(200)), "daftar.csv")
+    return validation.table_lines(table, rules.auto_mapping(table.header))
+
+
+def _known() -> validation.Known:
+    return validation.Known(
+        today=date(2026, 11, 26),
+        villages=frozenset({KUKAR}),
+        occupations=frozenset(),
+        districts=district_codes_for_nik(),
+        prefixes=(),
+    )
+
+
+def _plain(values: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Sealed values with the ciphertexts opened (each encryption draws a fresh nonce)."""
+    nik_enc = pii.decrypt(values[4], field="nik") if values[4] else None
+    return (*values[:4], nik_enc, *values[5:])
+
+
+# forced onto two processes even where pytest's own threads run (xdist, a live server)
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+def test_two_processes_seal_what_one_seals_in_file_order(monkeypatch):
+    lines, columns, names = _lines()
+    args: dict[str, Any] = {"columns": columns, "names": names, "known": _known(), "kind": "dtks"}
+    one = sealing.checked_and_sealed(lines, workers=1, **args)
+    monkeypatch.setattr(sealing, "CHUNK_ROWS", 17)
+    two = sealing.checked_and_sealed(lines, workers=2, **args)
+    assert [_plain(v) for v in two] == [_plain(v) for v in one]
+    assert [v[0] for v in two] == list(range(2, 202))
+    statuses = [v[1] for v in two]
+    assert (statuses.count("valid"), statuses.count("invalid")) == (
+        156,
+        44,
+    )  # 28 bad dates + 18 unknown villages - 2 both
+    assert sum(v[4] is not None for v in two) == 160
+    assert sealing._Job.lines == [] and sealing._Job.known is None
+
+
+def test_a_small_file_or_a_threaded_process_is_sealed_in_one_process(monkeypatch):
+    monkeypatch.setattr(sealing.os, "sched_getaffinity", lambda _: {0, 1})
+    assert sealing._workers(sealing.PARALLEL_MIN_ROWS - 1) == 1
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert sealing._workers(sealing.PARALLEL_MIN_ROWS) == 1
+    finally:
+        stop.set()
+        other.join()
+    if threading.active_count() == 1:  # a live server thread of the browser tests may remain
+        assert sealing._workers(sealing.PARALLEL_MIN_ROWS) == 2
