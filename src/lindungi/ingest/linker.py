@@ -1,40 +1,21 @@
-"""The one door to record linkage: `lindungi.ingest.linkage.link` when installed.
+"""The one door to record linkage: `lindungi.ingest.linkage.link`.
 
-TEMPORARY FALLBACK (marked, to be removed once the linkage package is always present): when
-`lindungi.ingest.linkage` cannot be imported, rows are linked on exact NIK blind index only,
-and duplicates inside a batch are found on the same index; everything else is "new".
+Rows and results pass through as the linkage package's own types (a million rows are not
+copied twice). `_exact_only` links on the exact NIK blind index alone, duplicates inside the
+rows on the same index, and everything else as "new": tests choose it (fixture `exact_only`)
+where outcomes must not depend on a trained model.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import date
+from collections.abc import Sequence
 from typing import Any
 
+from lindungi.ingest.linkage.types import LinkInput, LinkResult
 from lindungi.registry.models import Worker, WorkerStatus
 
-
-@dataclass(frozen=True)
-class LinkInput:
-    key: int
-    nik_index: str | None
-    nik_valid: bool
-    full_name: str
-    birth_date: date | None
-    sex: str | None
-    village_code: str | None
-
-
-@dataclass(frozen=True)
-class LinkResult:
-    key: int
-    outcome: str
-    worker_id: int | None
-    probability: float | None
-    agreements: dict[str, str] = field(default_factory=dict)
-    duplicate_of: int | None = None
+__all__ = ["LinkInput", "LinkResult", "backend_name", "link"]
 
 
 def _real() -> Any | None:
@@ -54,34 +35,12 @@ def link(rows: Sequence[LinkInput], *, model_name: str = "default") -> list[Link
     module = _real()
     if module is None:
         return _exact_only(rows)
-    make: Callable[..., Any] = module.LinkInput
-    inputs = [
-        make(
-            key=r.key,
-            nik_index=r.nik_index,
-            nik_valid=r.nik_valid,
-            full_name=r.full_name,
-            birth_date=r.birth_date,
-            sex=r.sex,
-            village_code=r.village_code,
-        )
-        for r in rows
-    ]
-    return [
-        LinkResult(
-            key=int(x.key),
-            outcome=str(x.outcome),
-            worker_id=x.worker_id,
-            probability=x.probability,
-            agreements=dict(x.agreements or {}),
-            duplicate_of=x.duplicate_of,
-        )
-        for x in module.link(inputs, model_name=model_name)
-    ]
+    results: list[LinkResult] = module.link(rows, model_name=model_name)
+    return results
 
 
 def _exact_only(rows: Sequence[LinkInput]) -> list[LinkResult]:
-    """TEMPORARY FALLBACK: exact NIK against the registry and inside the batch."""
+    """Exact NIK against the registry and inside the rows; no probabilistic linkage."""
     indexes = {r.nik_index for r in rows if r.nik_index}
     known: dict[str, int] = {}
     chunk = sorted(indexes)
