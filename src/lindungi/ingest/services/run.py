@@ -77,46 +77,50 @@ def import_job_execute(
 
 @dataclass
 class JobLinks:
-    """Every pending row's linkage outcome, found in one pass before any batch is merged.
+    """Every pending row, read once, with its linkage outcome found in one pass before any
+    batch is merged.
 
     One pass reads the registry's candidates once and finds duplicates across the whole file;
     linking batch by batch re-read nearly the whole registry for each batch (a batch's birth
     dates cover most of the calendar). Batches merge in row order, so a duplicate always
-    points at a row of its own or an earlier, committed batch.
+    points at a row of its own or an earlier, committed batch. The rows are kept for the
+    batches, which would otherwise read and decode every row a second time.
     """
 
+    rows: list[merging.Staged]
     results: dict[int, linker.LinkResult]
     seconds: float
+    merged: int = 0  # rows[:merged] are committed
     reported: bool = False
+
+    def next_batch(self, size: int) -> list[merging.Staged]:
+        return self.rows[self.merged : self.merged + size]
 
 
 def link_pending(job_id: int, *, model_name: str) -> JobLinks:
-    """Link every valid row of the job that has no outcome yet; reads only."""
+    """Read and link every valid row of the job that has no outcome yet; reads only."""
     started = time.perf_counter()
     pending = ImportRow.objects.filter(job_id=job_id, status=RowStatus.VALID, outcome="")
-    inputs = [
-        merging.link_input(merging.Staged(pk, data, index, None, valid, None))
-        for pk, data, index, valid in pending.order_by("pk")
-        .values_list("id", "data", "nik_index", "nik_valid")
+    rows = [
+        merging.Staged(*values)
+        for values in pending.order_by("pk")
+        .values_list(*merging.STAGED_FIELDS)
         .iterator(chunk_size=20_000)
     ]
+    inputs = [merging.link_input(row) for row in rows]
     results = {r.key: r for r in linker.link(inputs, model_name=model_name)}
-    return JobLinks(results, round(time.perf_counter() - started, 3))
+    return JobLinks(rows, results, round(time.perf_counter() - started, 3))
 
 
 def _one_batch(job_id: int, worker: str, size: int, links: JobLinks) -> bool:
-    """Process the next batch; False when nothing is pending."""
+    """Merge the next batch of the pending rows; False when none is left."""
+    rows = links.next_batch(size)
+    if not rows:
+        return False
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job_id)
         if job.claimed_by != worker:
             raise Conflict(f"Impor #{job_id} diambil alih pekerja lain (job claimed elsewhere)")
-        pending = ImportRow.objects.filter(job=job, status=RowStatus.VALID, outcome="")
-        rows = [
-            merging.Staged(*values)
-            for values in pending.order_by("pk").values_list(*merging.STAGED_FIELDS)[:size]
-        ]
-        if not rows:
-            return False
         result = merging.merge_batch(job, rows, results={r.pk: links.results[r.pk] for r in rows})
         result.link_seconds, links.reported = (0.0 if links.reported else links.seconds), True
         ImportJob.objects.filter(pk=job_id).update(
@@ -146,6 +150,7 @@ def _one_batch(job_id: int, worker: str, size: int, links: JobLinks) -> bool:
                 "workers": result.after,
             },
         )
+    links.merged += len(rows)
     return True
 
 
