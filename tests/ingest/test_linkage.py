@@ -275,3 +275,34 @@ def test_a_batch_of_exact_matches_only(villages: dict[str, str]) -> None:
         row("Yulius J.", None, None, None, "6403010505500002"),
     ]
     assert [(r.outcome, r.worker_id) for r in link(rows)] == [("exact", a.pk), ("exact", b.pk)]
+
+
+def test_a_file_read_against_the_whole_registry_links_as_the_keyed_reads_do(
+    villages: dict[str, str], monkeypatch: pytest.MonkeyPatch, django_assert_max_num_queries: Any
+) -> None:
+    from lindungi.ingest.linkage import registry_source
+
+    home = villages["home"]
+    survivor = worker("Hasnah Rosmiati", date(1975, 2, 3), "P", home)
+    gone = worker("Hasnah Rosmiati", date(1975, 2, 3), "P", home, "6402014302750001")
+    Worker.objects.filter(pk=gone.pk).update(status="merged", merged_into=survivor)
+    known = worker("Ahmad Fauzi", date(1980, 7, 7), "L", home, "6402010707800003")
+    typo = worker("Yohanes Ingan", date(1970, 1, 1), "L", home)
+    rows = [
+        row("Hasnah Rosmiati", date(1975, 2, 3), "P", home, "6402014302750001"),
+        row("Ahmad Fauzi", date(1980, 7, 7), "L", villages["far"], "6402010707800003"),
+        row("Yohanis Ingan", date(1970, 1, 1), "L", home),
+        row("Sri Wahyuni", date(1999, 9, 9), "P", villages["far"]),
+    ]
+    keyed = link(rows)
+    monkeypatch.setattr(registry_source, "WHOLE_REGISTRY_DATES", 1)
+    monkeypatch.setattr("lindungi.ingest.linkage.engine.WHOLE_REGISTRY_DATES", 1)
+    with django_assert_max_num_queries(3):  # the count, the active workers, the merged NIKs
+        whole = link(rows)
+    assert whole == keyed
+    assert [(r.outcome, r.worker_id) for r in whole] == [
+        ("exact", survivor.pk),
+        ("exact", known.pk),
+        ("merge", typo.pk),
+        ("new", None),
+    ]

@@ -26,7 +26,7 @@ from lindungi.ingest.linkage.model import (
     render,
     settings_dict,
 )
-from lindungi.ingest.linkage.registry_source import Registry
+from lindungi.ingest.linkage.registry_source import WHOLE_REGISTRY_DATES, Registry
 from lindungi.ingest.linkage.types import (
     DUPLICATE,
     EXACT,
@@ -106,6 +106,7 @@ def score(
     inputs: Sequence[LinkInput], *, model: LinkModel, registry: Registry, floor: float | None = None
 ) -> Scored:
     """Exact NIK, then pairs scored by Splink at or above `floor` (default: the lower threshold)."""
+    registry = _read_once(inputs, registry)
     exact = _exact(inputs, registry)
     rest = [i for i in range(len(inputs)) if i not in exact]
     pairs: list[Pair] = []
@@ -174,6 +175,14 @@ def _name_frequencies(con: duckdb.DuckDBPyConnection, population: int) -> None:
             f" coalesce(f.c, 1) / {float(population)} AS tf_name"
             f" FROM {table} t LEFT JOIN name_freq f ON f.name = t.name"
         )
+
+
+def _read_once(inputs: Sequence[LinkInput], registry: Registry) -> Registry:
+    """The registry read whole when the rows without NIK alone have so many birth dates that
+    the candidates would be the whole registry anyway: then the NIK lookups (hundreds of
+    thousands in a national file) are answered from the same read instead of a second one."""
+    dates = {i.birth_date for i in inputs if not i.nik_index and i.birth_date is not None}
+    return registry.whole() if len(dates) > WHOLE_REGISTRY_DATES else registry
 
 
 def _exact(inputs: Sequence[LinkInput], registry: Registry) -> dict[int, int]:

@@ -43,19 +43,30 @@ class Registry(Protocol):
 
     def candidates(self, *, dates: Sequence[date], names: Sequence[str]) -> pa.Table: ...
 
+    def whole(self) -> Registry:
+        """The same workers read into memory at once (for a file that would read most)."""
+        ...
+
 
 class TableRegistry:
-    """A registry held in an Arrow table (generated evaluation sets, tests of the model)."""
+    """A registry held in an Arrow table (generated evaluation sets, tests of the model, or
+    the database's workers read at once); `merged` maps the NIK index of a merged worker to
+    the worker it was merged into."""
 
-    def __init__(self, table: pa.Table) -> None:
+    def __init__(self, table: pa.Table, merged: dict[str, int] | None = None) -> None:
         self.table = table.select(list(COLUMNS)).cast(SCHEMA)
+        self.merged = merged or {}
 
     def size(self) -> int:
         return int(self.table.num_rows)
 
+    def whole(self) -> Registry:
+        return self
+
     def by_nik(self, indexes: Sequence[str]) -> dict[str, int]:
         hit = self.table.filter(pc.is_in(self.table["nik_index"], pa.array(indexes, pa.string())))
-        return dict(zip(hit["nik_index"].to_pylist(), hit["id"].to_pylist(), strict=True))
+        found = dict(zip(hit["nik_index"].to_pylist(), hit["id"].to_pylist(), strict=True))
+        return found | {n: self.merged[n] for n in indexes if n in self.merged}
 
     def candidates(self, *, dates: Sequence[date], names: Sequence[str]) -> pa.Table:
         t = self.table
@@ -67,6 +78,7 @@ class TableRegistry:
 
 
 _ACTIVE = "w.status <> 'merged'"
+_COLS = ", ".join(f"w.{c}" for c in COLUMNS)
 
 
 class DatabaseRegistry:
@@ -86,14 +98,22 @@ class DatabaseRegistry:
             cur.execute(sql)
             return {str(n): int(i) for n, i in cur.fetchall()}
 
+    def whole(self) -> Registry:
+        table = _scan_active()
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT nik_index, merged_into_id FROM registry_worker"
+                " WHERE status = 'merged' AND nik_index IS NOT NULL"
+            )
+            merged = {str(n): int(i) for n, i in cur.fetchall()}
+        return TableRegistry(table, merged)
+
     def candidates(self, *, dates: Sequence[date], names: Sequence[str]) -> pa.Table:
-        cols = ", ".join(f"w.{c}" for c in COLUMNS)
         if len(dates) > WHOLE_REGISTRY_DATES:
             # So many birth dates select most of the registry anyway: one scan costs less than
             # filling the key tables (a million names) and joining through them.
-            with connection.cursor() as cur:
-                cur.execute(f"SELECT {cols} FROM registry_worker w WHERE {_ACTIVE}")  # noqa: S608
-                return _fetch_arrow(cur)
+            return _scan_active()
+        cols = _COLS
         # Two joins, UNION: each side can use its own plan (name_search has an index).
         sql = (
             f"SELECT {cols} FROM registry_worker w JOIN linkage_bd k ON k.v = w.birth_date"  # noqa: S608
@@ -107,6 +127,12 @@ class DatabaseRegistry:
         ):
             cur.execute(sql)
             return _fetch_arrow(cur)
+
+
+def _scan_active() -> pa.Table:
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT {_COLS} FROM registry_worker w WHERE {_ACTIVE}")  # noqa: S608
+        return _fetch_arrow(cur)
 
 
 class _Keys:
