@@ -249,6 +249,7 @@ def pipeline(path: Path, batch: int) -> dict[str, Any]:
     data = path.read_bytes()
     with Stopwatch() as staged:
         job = import_job_create(data=data, file_name=path.name, kind="dtks", actor=None)
+    staged_peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     with Stopwatch() as linked:
         job = import_job_execute(job_id=job.pk, batch_size=batch)
     from lindungi.core.models import AuditEvent
@@ -261,6 +262,7 @@ def pipeline(path: Path, batch: int) -> dict[str, Any]:
         "stage_seconds": round(staged.seconds, 2),
         "link_merge_seconds": round(linked.seconds, 2),
         "seconds": round(staged.seconds + linked.seconds, 2),
+        "peak_memory_mb_after_stage": round(staged_peak_mb),
         "counts": {
             "read": job.rows_read,
             "valid": job.rows_valid,
@@ -332,7 +334,10 @@ def main() -> None:
         f"lean loop (no checks, no provenance row): {lean_rows:,} rows in {lean_seconds:.1f} s,"
         f" {lean_per_file:.1f} s extrapolated, ratio {figures['lean_loop_ratio']}x"
     )
-    print(f"ratio:    {figures['ratio']}x (target >= 30x); peak memory {peak_mb:,.0f} MB")
+    print(
+        f"ratio:    {figures['ratio']}x (target >= 30x); peak memory {peak_mb:,.0f} MB"
+        f" ({result['peak_memory_mb_after_stage']:,} MB by the end of the stage)"
+    )
 
 
 if __name__ == "__main__":

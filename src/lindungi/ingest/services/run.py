@@ -102,7 +102,7 @@ def link_pending(job_id: int, *, model_name: str) -> JobLinks:
     started = time.perf_counter()
     pending = ImportRow.objects.filter(job_id=job_id, status=RowStatus.VALID, outcome="")
     rows = [
-        merging.Staged(*values)
+        merging.kept(values)
         for values in pending.order_by("pk")
         .values_list(*merging.STAGED_FIELDS)
         .iterator(chunk_size=20_000)
