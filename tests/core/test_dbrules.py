@@ -44,3 +44,11 @@ def test_every_membership_segment_has_its_no_overlap_rule() -> None:
         )
         names = {row[0] for row in cursor.fetchall()}
     assert names == {no_overlap_constraint(s) for s in SEGMENTS}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's storage setting")
+def test_worker_pages_keep_room_for_in_place_updates() -> None:
+    """A DTKS list's decile updates stay in their page (HOT) only if the page has room."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'registry_worker'")
+        assert cursor.fetchone()[0] == ["fillfactor=70"]
