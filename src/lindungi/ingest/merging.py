@@ -280,13 +280,24 @@ def _incoming(row: Staged) -> dict[str, Any]:
 
 
 def _current(worker_ids: set[int]) -> dict[int, dict[str, Any]]:
+    """The linked workers' current values, read through a plain cursor: a national list reads
+    600,000 workers, and the ORM's row objects and converters cost more than the query."""
+    columns = ", ".join(_column(n) for n in CURRENT_FIELDS)
     found: dict[int, dict[str, Any]] = {}
     ids = sorted(worker_ids)
-    for start in range(0, len(ids), 2000):
-        part = Worker.objects.filter(pk__in=ids[start : start + 2000]).values(*CURRENT_FIELDS)
-        for w in part:
-            w["birth_date"] = w["birth_date"].isoformat()
-            found[int(w["id"])] = w
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 2000):
+            part = ids[start : start + 2000]
+            marks = ", ".join(["%s"] * len(part))
+            cursor.execute(
+                f"SELECT {columns} FROM registry_worker WHERE id IN ({marks})",  # noqa: S608
+                part,
+            )
+            for values in cursor.fetchall():
+                w = dict(zip(CURRENT_FIELDS, values, strict=True))
+                born = w["birth_date"]
+                w["birth_date"] = born if isinstance(born, str) else born.isoformat()
+                found[int(w["id"])] = w
     return found
 
 

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ingest', '0002_leaner_row_indexes'),
-        ('registry', '0008_membership_indexes_without_twins'),
+        ("ingest", "0002_leaner_row_indexes"),
+        ("registry", "0008_membership_indexes_without_twins"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='importrow',
-            name='fingerprint',
+            model_name="importrow",
+            name="fingerprint",
             field=models.CharField(max_length=64),
         ),
         migrations.AddIndex(
-            model_name='importrow',
-            index=models.Index(fields=['fingerprint'], name='ingest_row_fingerprint_idx'),
+            model_name="importrow",
+            index=models.Index(fields=["fingerprint"], name="ingest_row_fingerprint_idx"),
         ),
     ]
