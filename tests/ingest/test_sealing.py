@@ -12,7 +12,7 @@ from lindungi.core import pii
 from lindungi.ingest import reading, rules, sealing, validation
 from lindungi.reference.selectors import district_codes_for_nik
 
-from .conftest import HEADER, KUKAR, csv_bytes, nik
+from .conftest import KUKAR, csv_bytes, nik
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +64,8 @@ def test_two_processes_seal_what_one_seals_in_file_order(monkeypatch):
         44,
     )  # 28 bad dates + 18 unknown villages - 2 both
     assert sum(v[4] is not None for v in two) == 160
-    assert sealing._Job.lines == [] and sealing._Job.known is None
+    assert sealing._Job.lines == []
+    assert sealing._Job.known is None
 
 
 def test_a_small_file_or_a_threaded_process_is_sealed_in_one_process(monkeypatch):
