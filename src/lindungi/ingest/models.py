@@ -127,9 +127,9 @@ class ImportRow(models.Model):
         region="job__region_code", employer="job__employer_org", sponsor="job__sponsor_org"
     )
 
-    # job_id leads ingest_row_job_idx and worker_id has ingest_row_worker_idx: a file writes a
-    # row per line (a million and more), so no index that another one already covers, and no
-    # pattern-ops twin (PostgreSQL's for db_index on a CharField) that no query uses.
+    # job_id leads ingest_row_job_status_idx and worker_id has ingest_row_worker_idx: a file
+    # writes a row per line (a million and more), so no index that another one already covers,
+    # and no pattern-ops twin (PostgreSQL's for db_index on a CharField) that no query uses.
     job = models.ForeignKey(
         ImportJob, on_delete=models.CASCADE, related_name="rows", db_index=False
     )
@@ -152,7 +152,8 @@ class ImportRow(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["job", "status", "outcome", "id"], name="ingest_row_job_idx"),
+            # not the outcome: writing each row's outcome would then move its entry here too
+            models.Index(fields=["job", "status", "id"], name="ingest_row_job_status_idx"),
             models.Index(fields=["worker"], name="ingest_row_worker_idx"),
             models.Index(fields=["fingerprint"], name="ingest_row_fingerprint_idx"),
         ]
