@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
@@ -77,7 +78,8 @@ def _sealed_chunk(start: int, stop: int) -> list[Sealed]:
 
 def _workers(rows: int) -> int:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    forkable = "fork" in multiprocessing.get_all_start_methods()
+    # Linux only: macOS's system libraries are not safe across fork (Python spawns there)
+    forkable = sys.platform.startswith("linux")
     if rows < PARALLEL_MIN_ROWS or not forkable or threading.active_count() > 1:
         return 1
     return max(1, min(cores or 1, 8))
