@@ -131,9 +131,23 @@ def _requests_finished(timeout: float = 5.0) -> None:
             thread.join(timeout=max(0.0, deadline - time.monotonic()))
 
 
+def _reads_take_no_table_locks() -> None:
+    """The live server reads through the test's own connection while a background run (billing)
+    writes through its thread's. In SQLite's shared-cache mode (the in-memory test database) a
+    reader's table lock makes that writer fail at once with "database table is locked" —
+    busy_timeout does not apply there — and the run ends failed. Reading uncommitted takes no
+    table locks; SQLite applies it only in shared-cache mode, so on-disk databases never see it."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA read_uncommitted = 1")
+
+
 @pytest.fixture
 def audit_triggers_lifted_for_flush(transactional_db: None) -> Iterator[None]:
     _audit_triggers(present=True)
+    _reads_take_no_table_locks()
     yield
     # Closing the browser first ends its keep-alive connections, whose threads would otherwise
     # live on; what is left is a request still being answered.
