@@ -64,8 +64,7 @@ def test_two_processes_seal_what_one_seals_in_file_order(monkeypatch):
         44,
     )  # 28 bad dates + 18 unknown villages - 2 both
     assert sum(v[4] is not None for v in two) == 160
-    assert sealing._Job.lines == []
-    assert sealing._Job.known is None
+    assert sealing._inherited is None
 
 
 def test_a_small_file_or_a_threaded_process_is_sealed_in_one_process(monkeypatch):

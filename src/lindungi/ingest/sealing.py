@@ -14,6 +14,7 @@ import os
 import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from typing import Any
 
 from lindungi.core import pii
@@ -54,26 +55,30 @@ def _row_values(c: Checked, kind: str, ring: pii.Keyring) -> Sealed:
     )
 
 
-class _Job:
+@dataclass(frozen=True)
+class _Inherited:
     """What a forked worker reads of its parent: set before the fork, never sent."""
 
-    lines: list[Line] = []
-    columns: dict[str, int] = {}
-    names: list[str] = []
-    known: Known | None = None
-    kind: str = ""
-    memo: Memo = {}
+    lines: list[Line]
+    columns: dict[str, int]
+    names: list[str]
+    known: Known
+    kind: str
+    memo: Memo = field(default_factory=dict)  # grows per worker over its slices
+
+
+_inherited: _Inherited | None = None
 
 
 def _sealed_chunk(start: int, stop: int) -> list[Sealed]:
     """One slice of the file, checked and sealed inside a worker process."""
-    known = _Job.known
-    if known is None:
+    job = _inherited
+    if job is None:
         raise RuntimeError("_sealed_chunk runs only in a worker forked by checked_and_sealed")
     checked = check_lines(
-        _Job.lines[start:stop], columns=_Job.columns, names=_Job.names, known=known, memo=_Job.memo
+        job.lines[start:stop], columns=job.columns, names=job.names, known=job.known, memo=job.memo
     )
-    return seal_rows(checked, kind=_Job.kind)
+    return seal_rows(checked, kind=job.kind)
 
 
 def _workers(rows: int) -> int:
@@ -99,14 +104,8 @@ def checked_and_sealed(
     if workers == 1:
         checked = check_lines(lines, columns=columns, names=names, known=known)
         return seal_rows(checked, kind=kind)
-    _Job.lines, _Job.columns, _Job.names, _Job.known, _Job.kind = (
-        lines,
-        columns,
-        names,
-        known,
-        kind,
-    )
-    _Job.memo = {}
+    global _inherited  # read by the forked workers, never sent to them
+    _inherited = _Inherited(lines, columns, names, known, kind)
     starts = range(0, len(lines), CHUNK_ROWS)
     stops = [min(s + CHUNK_ROWS, len(lines)) for s in starts]
     try:
@@ -114,4 +113,4 @@ def checked_and_sealed(
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             return [v for part in pool.map(_sealed_chunk, starts, stops) for v in part]
     finally:
-        _Job.lines, _Job.known = [], None
+        _inherited = None

@@ -113,11 +113,10 @@ class DatabaseRegistry:
             # So many birth dates select most of the registry anyway: one scan costs less than
             # filling the key tables (a million names) and joining through them.
             return _scan_active()
-        cols = _COLS
         # Two joins, UNION: each side can use its own plan (name_search has an index).
         sql = (
-            f"SELECT {cols} FROM registry_worker w JOIN linkage_bd k ON k.v = w.birth_date"  # noqa: S608
-            f" WHERE {_ACTIVE} UNION SELECT {cols} FROM registry_worker w"
+            f"SELECT {_COLS} FROM registry_worker w JOIN linkage_bd k ON k.v = w.birth_date"  # noqa: S608
+            f" WHERE {_ACTIVE} UNION SELECT {_COLS} FROM registry_worker w"
             f" JOIN linkage_name k ON k.v = w.name_search WHERE {_ACTIVE}"
         )
         with (

@@ -203,7 +203,9 @@ def import_job_create(
         data=data, file_name=file_name, kind=kind, actor=actor, mapping=mapping, template=template
     )
     lines, columns, names = table_lines(mapped.table, mapped.mapping)
-    saved = mapped.saved or MappingTemplate.objects.filter(kind=kind, name=template or "").first()
+    saved = mapped.saved
+    if saved is None and template:  # an explicit mapping won over the named template
+        saved = MappingTemplate.objects.filter(kind=kind, name=template).first()
     job = ImportJob.objects.create(
         kind=kind,
         file_name=file_name[:255],
