@@ -23,6 +23,15 @@ def _own_model_dir(settings: Any, tmp_path: Any) -> None:
     settings.DATA_DIR = tmp_path  # never a developer's trained model
 
 
+@pytest.fixture(autouse=True, params=["keyed", "whole"])
+def registry_read(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test links both ways: keyed reads of the registry, and the registry read whole
+    (the registries here are small, so the size rule alone would always read them whole)."""
+    per_row = 0 if request.param == "keyed" else 10**9
+    monkeypatch.setattr("lindungi.ingest.linkage.engine.WHOLE_REGISTRY_PER_ROW", per_row)
+    return str(request.param)
+
+
 @pytest.fixture
 def villages() -> dict[str, str]:
     """Two villages of one district (640201), one of another regency (6403)."""
@@ -282,6 +291,7 @@ def test_a_file_read_against_the_whole_registry_links_as_the_keyed_reads_do(
 ) -> None:
     from lindungi.ingest.linkage import registry_source
 
+    monkeypatch.setattr("lindungi.ingest.linkage.engine.WHOLE_REGISTRY_PER_ROW", 0)
     home = villages["home"]
     survivor = worker("Hasnah Rosmiati", date(1975, 2, 3), "P", home)
     gone = worker("Hasnah Rosmiati", date(1975, 2, 3), "P", home, "6402014302750001")
@@ -306,3 +316,37 @@ def test_a_file_read_against_the_whole_registry_links_as_the_keyed_reads_do(
         ("merge", typo.pk),
         ("new", None),
     ]
+
+
+def test_a_registry_at_most_four_times_the_file_is_read_at_once(
+    villages: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lindungi.ingest.linkage import registry_source
+
+    assert registry_source.WHOLE_REGISTRY_PER_ROW == 4
+    monkeypatch.setattr("lindungi.ingest.linkage.engine.WHOLE_REGISTRY_PER_ROW", 4)
+    reads: list[int] = []
+    whole = registry_source.DatabaseRegistry.whole
+
+    def counted(self: registry_source.DatabaseRegistry) -> registry_source.Registry:
+        reads.append(1)
+        return whole(self)
+
+    monkeypatch.setattr(registry_source.DatabaseRegistry, "whole", counted)
+    home = villages["home"]
+    known = [
+        worker(f"Warga {name}", date(1980, 1, day), "L", home, f"64020101018000{day:02d}")
+        for day, name in enumerate(["Satu", "Dua", "Tiga", "Empat", "Lima", "Enam", "Tujuh"], 1)
+    ]
+    hasnah = worker("Hasnah Rosmiati", date(1975, 2, 3), "P", home)
+    two = [
+        row("Warga Satu", date(1980, 1, 1), "L", home, "6402010101800001"),
+        row("Hasnah Rosmiati", date(1975, 2, 3), "P", home),
+    ]
+    assert [(r.outcome, r.worker_id) for r in link(two)] == [
+        ("exact", known[0].pk),
+        ("merge", hasnah.pk),
+    ]
+    assert len(reads) == 1  # 8 workers <= 4 x 2 rows: one scan
+    assert [(r.outcome, r.worker_id) for r in link(two[:1])] == [("exact", known[0].pk)]
+    assert len(reads) == 1  # 8 workers > 4 x 1 row: keyed reads

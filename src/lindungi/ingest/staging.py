@@ -35,8 +35,12 @@ OUTCOME_SQL = (
 )
 
 
+# one encoder for every row: json.dumps with options builds a new one per call
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def as_json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(value)
 
 
 def copy_or_insert(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:

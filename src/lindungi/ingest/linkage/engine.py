@@ -26,7 +26,11 @@ from lindungi.ingest.linkage.model import (
     render,
     settings_dict,
 )
-from lindungi.ingest.linkage.registry_source import WHOLE_REGISTRY_DATES, Registry
+from lindungi.ingest.linkage.registry_source import (
+    WHOLE_REGISTRY_DATES,
+    WHOLE_REGISTRY_PER_ROW,
+    Registry,
+)
 from lindungi.ingest.linkage.types import (
     DUPLICATE,
     EXACT,
@@ -106,11 +110,11 @@ def score(
     inputs: Sequence[LinkInput], *, model: LinkModel, registry: Registry, floor: float | None = None
 ) -> Scored:
     """Exact NIK, then pairs scored by Splink at or above `floor` (default: the lower threshold)."""
-    registry = _read_once(inputs, registry)
+    size = registry.size()
+    registry = _read_once(inputs, registry, size)
     exact = _exact(inputs, registry)
     rest = [i for i in range(len(inputs)) if i not in exact]
     pairs: list[Pair] = []
-    size = registry.size()
     with duckdb.connect(config=DUCKDB_CONFIG) as con:
         if prepare_tables(con, inputs, rest, registry, population=model.population(size)):
             prior = model.link_prior(size)
@@ -177,10 +181,13 @@ def _name_frequencies(con: duckdb.DuckDBPyConnection, population: int) -> None:
         )
 
 
-def _read_once(inputs: Sequence[LinkInput], registry: Registry) -> Registry:
-    """The registry read whole when the rows without NIK alone have so many birth dates that
-    the candidates would be the whole registry anyway: then the NIK lookups (hundreds of
-    thousands in a national file) are answered from the same read instead of a second one."""
+def _read_once(inputs: Sequence[LinkInput], registry: Registry, size: int) -> Registry:
+    """The registry read whole when keyed reads would cost more: when the registry is not much
+    larger than the file, or when the rows without NIK alone have so many birth dates that the
+    candidates would be the whole registry anyway. The NIK lookups (hundreds of thousands in a
+    national file) are then answered from the same read instead of a second one."""
+    if size <= WHOLE_REGISTRY_PER_ROW * len(inputs):
+        return registry.whole()
     dates = {i.birth_date for i in inputs if not i.nik_index and i.birth_date is not None}
     return registry.whole() if len(dates) > WHOLE_REGISTRY_DATES else registry
 

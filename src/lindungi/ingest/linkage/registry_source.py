@@ -32,6 +32,10 @@ INSERT = 5_000
 # Birth dates of working-age people span some 20,000 days: past a third of them, a batch's
 # date join already returns most workers.
 WHOLE_REGISTRY_DATES = 7_000
+# A scan reads a worker for about a sixth of what a file row's keyed reads cost (its NIK in a
+# key table and an index probe, its birth date's share of the candidate join): a registry up
+# to four times the file is read at once.
+WHOLE_REGISTRY_PER_ROW = 4
 
 
 class Registry(Protocol):

@@ -20,9 +20,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from lindungi.core import audit
+from lindungi.core.bulk import with_collector_paused
 from lindungi.core.errors import Conflict
 from lindungi.ingest import linker, merging
-from lindungi.ingest.models import ImportJob, ImportRow, JobStatus, RowStatus
+from lindungi.ingest.models import ImportJob, JobStatus
 
 DEFAULT_BATCH = int(os.environ.get("LINDUNGI_INGEST_BATCH", "20000"))
 STALE_AFTER = timedelta(seconds=int(os.environ.get("LINDUNGI_INGEST_STALE_SECONDS", "900")))
@@ -47,6 +48,7 @@ def _claim(job_id: int, worker: str) -> None:
         raise Conflict(f"Impor #{job_id} sedang/sudah dikerjakan ({shown}) (job not runnable)")
 
 
+@with_collector_paused
 def import_job_execute(
     *,
     job_id: int,
@@ -100,13 +102,7 @@ class JobLinks:
 def link_pending(job_id: int, *, model_name: str) -> JobLinks:
     """Read and link every valid row of the job that has no outcome yet; reads only."""
     started = time.perf_counter()
-    pending = ImportRow.objects.filter(job_id=job_id, status=RowStatus.VALID, outcome="")
-    rows = [
-        merging.kept(values)
-        for values in pending.order_by("pk")
-        .values_list(*merging.STAGED_FIELDS)
-        .iterator(chunk_size=20_000)
-    ]
+    rows = merging.pending(job_id)
     inputs = [merging.link_input(row) for row in rows]
     results = {r.key: r for r in linker.link(inputs, model_name=model_name)}
     return JobLinks(rows, results, round(time.perf_counter() - started, 3))

@@ -13,6 +13,7 @@ from django.utils import timezone
 from lindungi.accounts.models import User
 from lindungi.core import access, audit, pii
 from lindungi.core.access import Actor
+from lindungi.core.bulk import with_collector_paused
 from lindungi.core.errors import NotFound, ValidationError
 from lindungi.ingest import reading, rules, sealing, staging
 from lindungi.ingest.models import ImportJob, ImportRow, JobStatus, MappingTemplate, RowStatus
@@ -116,6 +117,7 @@ def _read_and_map(
     return _Mapped(table, used, saved, known_for(_village_codes(table, used), actor))
 
 
+@with_collector_paused
 def import_preview(
     *,
     data: bytes,
@@ -184,6 +186,7 @@ def _owner(actor: Actor | None) -> dict[str, Any]:
     }
 
 
+@with_collector_paused
 @transaction.atomic
 def import_job_create(
     *,
