@@ -83,6 +83,13 @@ class TableRegistry:
 
 _ACTIVE = "w.status <> 'merged'"
 _COLS = ", ".join(f"w.{c}" for c in COLUMNS)
+# SQLite: the date as text, so Django's per-value date converter stays out of a million-row
+# read; Arrow parses the whole column at once (_fetch_arrow)
+_COLS_SQLITE = _COLS.replace("w.birth_date", "CAST(w.birth_date AS TEXT)")
+
+
+def _cols() -> str:
+    return _COLS_SQLITE if connection.vendor == "sqlite" else _COLS
 
 
 class DatabaseRegistry:
@@ -119,8 +126,8 @@ class DatabaseRegistry:
             return _scan_active()
         # Two joins, UNION: each side can use its own plan (name_search has an index).
         sql = (
-            f"SELECT {_COLS} FROM registry_worker w JOIN linkage_bd k ON k.v = w.birth_date"  # noqa: S608
-            f" WHERE {_ACTIVE} UNION SELECT {_COLS} FROM registry_worker w"
+            f"SELECT {_cols()} FROM registry_worker w JOIN linkage_bd k ON k.v = w.birth_date"  # noqa: S608
+            f" WHERE {_ACTIVE} UNION SELECT {_cols()} FROM registry_worker w"
             f" JOIN linkage_name k ON k.v = w.name_search WHERE {_ACTIVE}"
         )
         with (
@@ -134,7 +141,7 @@ class DatabaseRegistry:
 
 def _scan_active() -> pa.Table:
     with connection.cursor() as cur:
-        cur.execute(f"SELECT {_COLS} FROM registry_worker w WHERE {_ACTIVE}")  # noqa: S608
+        cur.execute(f"SELECT {_cols()} FROM registry_worker w WHERE {_ACTIVE}")  # noqa: S608
         return _fetch_arrow(cur)
 
 
@@ -168,16 +175,13 @@ def _fetch_arrow(cur: Any) -> pa.Table:
     batches: list[pa.RecordBatch] = []
     while rows := cur.fetchmany(FETCH):
         columns = list(zip(*rows, strict=True))
-        arrays = [
-            pa.array(
-                _dates(values) if name == "birth_date" else values, type=SCHEMA.field(name).type
-            )
-            for name, values in zip(COLUMNS, columns, strict=True)
-        ]
+        arrays = [_array(name, values) for name, values in zip(COLUMNS, columns, strict=True)]
         batches.append(pa.RecordBatch.from_arrays(arrays, schema=SCHEMA))
     return pa.Table.from_batches(batches, schema=SCHEMA)
 
 
-def _dates(values: Sequence[Any]) -> list[date | None]:
-    # SQLite hands dates back as text through a raw cursor
-    return [date.fromisoformat(v) if isinstance(v, str) else v for v in values]
+def _array(name: str, values: Sequence[Any]) -> pa.Array:
+    kind = SCHEMA.field(name).type
+    if name == "birth_date" and isinstance(next((v for v in values if v), None), str):
+        return pa.array(values, pa.string()).cast(kind)  # ISO text (SQLite), parsed at once
+    return pa.array(values, type=kind)
