@@ -127,7 +127,7 @@ def blind_index(value: str, *, field: str, ring: Keyring | None = None) -> str:
     """Keyed, deterministic 128-bit index of a normalised value, as 32 hex characters."""
     ring = ring or keyring()
     msg = f"{field}:{value.strip()}".encode()
-    return hmac.new(ring.index_key, msg, hashlib.sha256).hexdigest()[:32]
+    return hmac.digest(ring.index_key, msg, "sha256").hex()[:32]
 
 
 def mask_nik(nik: str) -> str:
