@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 from datetime import date
 from typing import Any
@@ -53,9 +54,11 @@ def _plain(values: tuple[Any, ...]) -> tuple[Any, ...]:
 def test_two_processes_seal_what_one_seals_in_file_order(monkeypatch):
     lines, columns, names = _lines()
     args: dict[str, Any] = {"columns": columns, "names": names, "known": _known(), "kind": "dtks"}
-    one = sealing.checked_and_sealed(lines, workers=1, **args)
+    one = [v for part in sealing.sealed_chunks(lines, workers=1, **args) for v in part]
     monkeypatch.setattr(sealing, "CHUNK_ROWS", 17)
-    two = sealing.checked_and_sealed(lines, workers=2, **args)
+    parts = list(sealing.sealed_chunks(lines, workers=2, **args))
+    assert [len(p) for p in parts] == [17] * 11 + [13]
+    two = [v for part in parts for v in part]
     assert [_plain(v) for v in two] == [_plain(v) for v in one]
     assert [v[0] for v in two] == list(range(2, 202))
     statuses = [v[1] for v in two]
@@ -65,6 +68,19 @@ def test_two_processes_seal_what_one_seals_in_file_order(monkeypatch):
     )  # 28 bad dates + 18 unknown villages - 2 both
     assert sum(v[4] is not None for v in two) == 160
     assert sealing._inherited is None
+
+
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+def test_a_caller_that_stops_early_stops_the_workers(monkeypatch):
+    lines, columns, names = _lines()
+    args: dict[str, Any] = {"columns": columns, "names": names, "known": _known(), "kind": "dtks"}
+    monkeypatch.setattr(sealing, "CHUNK_ROWS", 17)
+    chunks = sealing.sealed_chunks(lines, workers=2, **args)
+    assert [v[0] for v in next(chunks)] == list(range(2, 19))
+    assert sealing._inherited is not None
+    chunks.close()
+    assert sealing._inherited is None
+    assert multiprocessing.active_children() == []
 
 
 def test_a_small_file_or_a_threaded_process_is_sealed_in_one_process(monkeypatch):

@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import sys
 import threading
+from collections.abc import Generator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,7 +24,7 @@ from lindungi.ingest.models import RowStatus
 from lindungi.ingest.validation import Checked, Known, Line, Memo, check_lines
 
 PARALLEL_MIN_ROWS = int(os.environ.get("LINDUNGI_INGEST_PARALLEL_ROWS", "40000"))
-CHUNK_ROWS = 25_000
+CHUNK_ROWS = 10_000
 Sealed = tuple[Any, ...]
 
 
@@ -90,7 +91,7 @@ def _workers(rows: int) -> int:
     return max(1, min(cores or 1, 8))
 
 
-def checked_and_sealed(
+def sealed_chunks(
     lines: list[Line],
     *,
     columns: dict[str, int],
@@ -98,12 +99,16 @@ def checked_and_sealed(
     known: Known,
     kind: str,
     workers: int | None = None,
-) -> list[Sealed]:
-    """Every line checked and sealed, in file order; on all cores when the file is large."""
+) -> Generator[list[Sealed], None, None]:
+    """Every line checked and sealed, in file order, a slice at a time; on all cores when the
+    file is large. The workers go on sealing later slices while the caller writes the first:
+    writing a national file's rows took as long as sealing them, with one core idle. Close
+    the iterator (contextlib.closing) so a caller that stops early stops the workers too."""
     workers = _workers(len(lines)) if workers is None else workers
     if workers == 1:
         checked = check_lines(lines, columns=columns, names=names, known=known)
-        return seal_rows(checked, kind=kind)
+        yield seal_rows(checked, kind=kind)
+        return
     global _inherited  # read by the forked workers, never sent to them
     _inherited = _Inherited(lines, columns, names, known, kind)
     starts = range(0, len(lines), CHUNK_ROWS)
@@ -111,6 +116,10 @@ def checked_and_sealed(
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            return [v for part in pool.map(_sealed_chunk, starts, stops) for v in part]
+            try:
+                yield from pool.map(_sealed_chunk, starts, stops)
+            except GeneratorExit:  # the caller stopped (its write failed): drop what is queued
+                pool.shutdown(cancel_futures=True)
+                raise
     finally:
         _inherited = None

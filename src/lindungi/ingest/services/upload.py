@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +25,7 @@ from lindungi.reference.models import Occupation, Region, RegionLevel
 from lindungi.reference.selectors import district_codes_for_nik
 
 PREVIEW_ROWS = 20
+Row = tuple[Any, ...]  # staged values, in staging.COLUMNS order
 PREVIEW_PROBLEMS = 200
 
 
@@ -157,6 +160,20 @@ def _shown_row(c: Checked) -> dict[str, Any]:
     return {"line": c.line, "ok": c.ok, "nik": nik, **c.data, "problems": c.problems}
 
 
+def _unchanged_marked(job: ImportJob, kind: str, values: list[Row]) -> list[Row]:
+    """Staged values with the rows an earlier standing job already imported marked unchanged."""
+    valid = [v[7] for v in values if v[2] == RowStatus.VALID]
+    seen = _seen_before(kind, valid, job_id=job.pk)
+    if not seen:
+        return values
+    return [
+        (*v[:2], RowStatus.UNCHANGED, *v[3:9], "skipped", *v[10:])
+        if v[2] == RowStatus.VALID and v[7] in seen
+        else v
+        for v in values
+    ]
+
+
 def _seen_before(kind: str, fingerprints: list[str], *, job_id: int) -> set[str]:
     """Fingerprints of rows already imported by a job that still stands."""
     seen: set[str] = set()
@@ -217,21 +234,18 @@ def import_job_create(
         mapping=mapped.mapping,
         **_owner(actor),
     )
-    sealed = sealing.checked_and_sealed(
+    counts: Counter[str] = Counter()
+    chunks = sealing.sealed_chunks(
         lines, columns=columns, names=names, known=mapped.known, kind=kind
     )
-    values = [(job.pk, *v) for v in sealed]
-    seen = _seen_before(kind, [v[7] for v in values if v[2] == RowStatus.VALID], job_id=job.pk)
-    values = [
-        (*v[:2], RowStatus.UNCHANGED, *v[3:9], "skipped", *v[10:])
-        if v[2] == RowStatus.VALID and v[7] in seen
-        else v
-        for v in values
-    ]
-    staging.insert_rows(values)
-    job.rows_read = len(values)
-    job.rows_invalid = sum(v[2] == RowStatus.INVALID for v in values)
-    job.rows_unchanged = sum(v[2] == RowStatus.UNCHANGED for v in values)
+    with closing(chunks):
+        for sealed in chunks:
+            values = _unchanged_marked(job, kind, [(job.pk, *v) for v in sealed])
+            staging.insert_rows(values)
+            counts.update(v[2] for v in values)
+    job.rows_read = counts.total()
+    job.rows_invalid = counts[RowStatus.INVALID]
+    job.rows_unchanged = counts[RowStatus.UNCHANGED]
     job.rows_valid = job.rows_read - job.rows_invalid
     job.save(update_fields=["rows_read", "rows_valid", "rows_invalid", "rows_unchanged"])
     audit.record(
