@@ -117,6 +117,24 @@ def test_reupload_of_a_corrected_file_adds_only_what_is_new(branch_officer_kukar
     assert Worker.objects.count() == 2
 
 
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+def test_reupload_staged_in_slices_marks_unchanged_rows_in_every_slice(
+    branch_officer_kukar, monkeypatch
+):
+    from lindungi.ingest import sealing
+
+    monkeypatch.setattr(sealing, "_workers", lambda rows: 2)  # forked, even under xdist
+    monkeypatch.setattr(sealing, "CHUNK_ROWS", 3)
+    first = [[nik(i), f"Warga {i}", "17-08-1985", "L", KUKAR] for i in range(1, 9)]
+    _import(first, branch_officer_kukar)
+    again = [*first, *([nik(i), f"Warga {i}", "17-08-1985", "L", KUKAR] for i in (9, 10))]
+    job = _import(again, branch_officer_kukar)
+    assert (job.rows_read, job.rows_unchanged, job.rows_new, job.rows_linked) == (10, 8, 2, 0)
+    lines = ImportRow.objects.filter(job=job, status="unchanged").values_list("line", flat=True)
+    assert sorted(lines) == list(range(2, 10))  # slices of 3: every slice had old rows
+    assert Worker.objects.count() == 10
+
+
 def test_known_worker_linked_by_nik_and_updated_only_as_allowed(admin, branch_officer_kukar):
     known = worker_register(
         data=WorkerInput(

@@ -25,8 +25,8 @@ from lindungi.reference.models import Occupation, Region, RegionLevel
 from lindungi.reference.selectors import district_codes_for_nik
 
 PREVIEW_ROWS = 20
-Row = tuple[Any, ...]  # staged values, in staging.COLUMNS order
 PREVIEW_PROBLEMS = 200
+Row = tuple[Any, ...]  # staged values, in staging.COLUMNS order
 
 
 @dataclass(frozen=True)
@@ -160,12 +160,17 @@ def _shown_row(c: Checked) -> dict[str, Any]:
     return {"line": c.line, "ok": c.ok, "nik": nik, **c.data, "problems": c.problems}
 
 
-def _unchanged_marked(job: ImportJob, kind: str, values: list[Row]) -> list[Row]:
+def _earlier_job_stands(kind: str, *, job_id: int) -> bool:
+    """Whether another job of the kind still stands (a fingerprint names its kind)."""
+    earlier = ImportJob.objects.filter(kind=kind).exclude(pk=job_id)
+    return earlier.exclude(status=JobStatus.UNDONE).exists()
+
+
+def _unchanged_marked(values: list[Row], *, earlier: bool) -> list[Row]:
     """Staged values with the rows an earlier standing job already imported marked unchanged."""
-    valid = [v[7] for v in values if v[2] == RowStatus.VALID]
-    seen = _seen_before(kind, valid, job_id=job.pk)
-    if not seen:
+    if not earlier:
         return values
+    seen = _seen_before([v[7] for v in values if v[2] == RowStatus.VALID])
     return [
         (*v[:2], RowStatus.UNCHANGED, *v[3:9], "skipped", *v[10:])
         if v[2] == RowStatus.VALID and v[7] in seen
@@ -174,12 +179,9 @@ def _unchanged_marked(job: ImportJob, kind: str, values: list[Row]) -> list[Row]
     ]
 
 
-def _seen_before(kind: str, fingerprints: list[str], *, job_id: int) -> set[str]:
+def _seen_before(fingerprints: list[str]) -> set[str]:
     """Fingerprints of rows already imported by a job that still stands."""
     seen: set[str] = set()
-    earlier = ImportJob.objects.filter(kind=kind).exclude(pk=job_id)
-    if not earlier.exclude(status=JobStatus.UNDONE).exists():
-        return seen  # a fingerprint names its kind: no earlier job of the kind, no match
     unique = sorted(set(fingerprints))
     for start in range(0, len(unique), 2000):
         found = ImportRow.objects.filter(
@@ -235,12 +237,13 @@ def import_job_create(
         **_owner(actor),
     )
     counts: Counter[str] = Counter()
+    earlier = _earlier_job_stands(kind, job_id=job.pk)  # asked once, not per slice
     chunks = sealing.sealed_chunks(
         lines, columns=columns, names=names, known=mapped.known, kind=kind
     )
     with closing(chunks):
         for sealed in chunks:
-            values = _unchanged_marked(job, kind, [(job.pk, *v) for v in sealed])
+            values = _unchanged_marked([(job.pk, *v) for v in sealed], earlier=earlier)
             staging.insert_rows(values)
             counts.update(v[2] for v in values)
     job.rows_read = counts.total()
