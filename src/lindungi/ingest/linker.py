@@ -14,7 +14,7 @@ from typing import Any
 from lindungi.ingest.linkage.types import LinkInput, LinkResult
 from lindungi.registry.models import Worker, WorkerStatus
 
-__all__ = ["LinkInput", "LinkResult", "backend_name", "link"]
+__all__ = ["LinkInput", "LinkResult", "backend_name", "link", "warm"]
 
 
 def _real() -> Any | None:
@@ -22,6 +22,13 @@ def _real() -> Any | None:
     from lindungi.ingest import linkage
 
     return linkage
+
+
+def warm() -> None:
+    """Load the linkage engine before the first job (a long-lived worker calls this once)."""
+    module = _real()
+    if module is not None:
+        module.warm()
 
 
 def backend_name() -> str:

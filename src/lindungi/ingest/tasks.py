@@ -18,6 +18,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db import connection, transaction
 
+from lindungi.ingest import linker
 from lindungi.ingest.services.run import (
     claim_next,
     import_job_execute,
@@ -69,6 +70,7 @@ def work(
 ) -> int:
     """Process queued jobs until stopped (with `once`, until none is queued); returns jobs."""
     name, done = worker_name(), 0
+    linker.warm()
     while not should_stop():
         requeue_stale()
         job_id = claim_next(worker=name)

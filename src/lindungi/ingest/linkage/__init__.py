@@ -15,7 +15,18 @@ from lindungi.ingest.linkage.types import LinkInput, LinkResult
 if TYPE_CHECKING:
     from lindungi.ingest.linkage.registry_source import Registry
 
-__all__ = ["LinkInput", "LinkResult", "link"]
+__all__ = ["LinkInput", "LinkResult", "link", "warm"]
+
+
+def warm() -> None:
+    """Load the linkage engine and Splink now rather than inside the first job.
+
+    Importing Splink, DuckDB and PyArrow costs about half a second, which a long-lived
+    import worker pays once at start instead of in the first job's linkage.
+    """
+    from splink import DuckDBAPI, Linker  # noqa: F401
+
+    from lindungi.ingest.linkage import engine, model  # noqa: F401
 
 
 def link(
