@@ -112,6 +112,7 @@ def link_input(row: Staged) -> linker.LinkInput:
         birth_date=date.fromisoformat(d["birth_date"]) if d.get("birth_date") else None,
         sex=d.get("sex"),
         village_code=d.get("village_code"),
+        name_key=d.get("name_search"),
     )
 
 

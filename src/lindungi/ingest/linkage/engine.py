@@ -142,43 +142,44 @@ def prepare_tables(
     *,
     population: int,
 ) -> int:
-    """Tables file_rows (all inputs), file_rest (those to link) and registry_rows; candidates."""
+    """Tables file_rows (all inputs), file_rest (those to link) and registry_rows, each written
+    once with its term frequency; returns the number of candidates."""
     cache: dict[str, names.NameParts] = {}
-    parts = [
-        cache.get(i.full_name) or cache.setdefault(i.full_name, names.normalise(i.full_name))
-        for i in inputs
-    ]
-    _register(con, "file_rows", _prepare_inputs(inputs, parts))
+    parts = [cache.get(i.full_name) or cache.setdefault(i.full_name, _parts(i)) for i in inputs]
+    if rest:
+        candidates = _candidates(inputs, [parts[i] for i in rest], rest, registry)
+    else:
+        candidates = pa.Table.from_pylist([], PREPARED)
+    per = 1 / float(population)
+    _register(con, "registry_rows", candidates, tf=REGISTRY_TF.format(per=per))
+    _register(con, "file_rows", _prepare_inputs(inputs, parts), tf=FILE_TF.format(per=per))
     con.execute(
         "CREATE TABLE file_rest AS SELECT * FROM file_rows"
         " WHERE unique_id IN (SELECT unnest($1::BIGINT[]))",
         [rest],
     )
-    if rest:
-        candidates = _candidates(inputs, [parts[i] for i in rest], rest, registry)
-    else:
-        candidates = pa.Table.from_pylist([], PREPARED)
-    _register(con, "registry_rows", candidates)
-    _name_frequencies(con, population)
     return int(candidates.num_rows)
 
 
-def _name_frequencies(con: duckdb.DuckDBPyConnection, population: int) -> None:
-    """`tf_name`: how common a name is in the registry, for Splink's term-frequency adjustment.
+# `tf_name`: how common a name is in the registry, for Splink's term-frequency adjustment.
+# Counted over the candidates: every worker whose name equals a file row's name was read (the
+# name join), so for any name that can agree exactly the count is the registry's own; a name
+# the candidates lack counts once.
+REGISTRY_TF = (
+    "CASE WHEN name IS NULL THEN 1 ELSE count(*) OVER (PARTITION BY name) END * {per} AS tf_name"
+)
+FILE_TF = (
+    "coalesce((SELECT any_value(r.tf_name) FROM registry_rows r WHERE r.name = d.name), {per})"
+    " AS tf_name"
+)
 
-    Counted over the candidates: every worker whose name equals a file row's name was read (the
-    name join), so for any name that can agree exactly the count is the registry's own.
-    """
-    con.execute(
-        "CREATE TABLE name_freq AS SELECT name, count(*) AS c FROM registry_rows"
-        " WHERE name IS NOT NULL GROUP BY name"
-    )
-    for table in ("registry_rows", "file_rows", "file_rest"):
-        con.execute(
-            f"CREATE OR REPLACE TABLE {table} AS SELECT t.*,"  # noqa: S608
-            f" coalesce(f.c, 1) / {float(population)} AS tf_name"
-            f" FROM {table} t LEFT JOIN name_freq f ON f.name = t.name"
-        )
+
+def _parts(row: LinkInput) -> names.NameParts:
+    """The row's name as compared; the key computed when the row was checked is reused (a key
+    of 200 characters may have been cut, so it is folded again)."""
+    if row.name_key is not None and len(row.name_key) < 200:
+        return names.registry_parts(row.full_name, row.name_key)
+    return names.normalise(row.full_name)
 
 
 def _read_once(inputs: Sequence[LinkInput], registry: Registry, size: int) -> Registry:
@@ -256,9 +257,10 @@ def _registry_names(table: pa.Table) -> tuple[pa.Array, pa.Array]:
     return pa.array(given, pa.string()), pa.array(patronym, pa.string())
 
 
-def _register(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
+def _register(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table, *, tf: str) -> None:
     con.register(f"{name}_arrow", table)
-    con.execute(f"CREATE TABLE {name} AS {DERIVED.format(src=name + '_arrow')}")
+    derived = DERIVED.format(src=name + "_arrow")
+    con.execute(f"CREATE TABLE {name} AS SELECT d.*, {tf} FROM ({derived}) d")  # noqa: S608
     con.unregister(f"{name}_arrow")
 
 

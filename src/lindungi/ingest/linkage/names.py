@@ -66,7 +66,8 @@ def normalise(full_name: str) -> NameParts:
 
 
 def registry_parts(full_name: str, name_search: str) -> NameParts:
-    """NameParts of a registry worker; reuses the stored key unless a patronym must be split."""
+    """NameParts of a name whose registry key is known (a worker's stored `name_search`, a
+    checked row's); reuses the key unless a patronym must be split."""
     if _PATRONYM.search(full_name) is None:
         return NameParts(given=name_search, patronym="")
     return normalise(full_name)

@@ -20,6 +20,7 @@ class LinkInput:
     birth_date: date | None
     sex: str | None  # "L" / "P"
     village_code: str | None
+    name_key: str | None = None  # the registry's name_search_key(full_name), if already known
 
 
 @dataclass(frozen=True)
