@@ -97,6 +97,16 @@ def test_blind_index_is_deterministic_keyed_and_per_field(ring: pii.Keyring) -> 
     assert NIK not in index
 
 
+def test_blind_index_is_hmac_sha256_of_field_and_value_cut_to_128_bits(ring: pii.Keyring) -> None:
+    """Pinned: every stored index depends on it, so how it is computed may never change it."""
+    assert pii.blind_index(NIK, field="nik", ring=ring) == "ed149a163e169d3c107f48826ad0997a"
+    # the keyed MAC is copied per value, never updated in place: a second value is unaffected
+    assert pii.blind_index("6402011208850013", field="nik", ring=ring) != pii.blind_index(
+        NIK, field="nik", ring=ring
+    )
+    assert pii.blind_index(NIK, field="nik", ring=ring) == "ed149a163e169d3c107f48826ad0997a"
+
+
 @pytest.mark.parametrize(
     ("nik", "masked"),
     [

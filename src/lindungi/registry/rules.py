@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from lindungi.core.errors import ValidationError
 
@@ -148,9 +149,16 @@ class NikInfo:
     serial: str
 
 
-def _nik_region_problems(code: str, region_known: Callable[[str], bool]) -> list[str]:
+# A file's NIKs share a few hundred regions and some 20,000 birth parts: the pure checks of
+# each are decided once per process (the caller's region_known is asked every time).
+@lru_cache(maxsize=4096)
+def _nik_segment_problems(code: str) -> tuple[str, ...]:
     segments = [code[0:2], code[2:4], code[4:6]]
-    problems = [p for i, s in enumerate(segments) if (p := _segment_problem(i, s, context=" NIK"))]
+    return tuple(p for i, s in enumerate(segments) if (p := _segment_problem(i, s, context=" NIK")))
+
+
+def _nik_region_problems(code: str, region_known: Callable[[str], bool]) -> list[str]:
+    problems = list(_nik_segment_problems(code))
     if not problems and not region_known(code):
         problems.append(
             f"Kode wilayah NIK {code} tidak dikenal (region of issue {_dotted(code)} unknown)"
@@ -158,6 +166,7 @@ def _nik_region_problems(code: str, region_known: Callable[[str], bool]) -> list
     return problems
 
 
+@lru_cache(maxsize=65536)
 def _nik_birth(part: str, today: date) -> tuple[date, str] | str:
     """Birth date and sex from DDMMYY (women: day + 40), or the message naming the bad part."""
     dd, mm, yy = int(part[0:2]), int(part[2:4]), int(part[4:6])

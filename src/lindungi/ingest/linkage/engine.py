@@ -368,7 +368,10 @@ def _mergeable(best: Pair, others: list[Pair], model: LinkModel) -> bool:
 def _mark_duplicates(
     inputs: Sequence[LinkInput], results: list[LinkResult], pairs: list[Pair], model: LinkModel
 ) -> list[LinkResult]:
+    """Rows of one person (same NIK, or a pair above the upper threshold) after the first
+    become duplicates of it; only the rows in such a group are looked at twice."""
     parent = list(range(len(inputs)))
+    grouped: set[int] = set()
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -377,31 +380,29 @@ def _mark_duplicates(
         return i
 
     def union(a: int, b: int) -> None:
+        grouped.update((a, b))
         ra, rb = find(a), find(b)
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
 
     first_of_nik: dict[str, int] = {}
     for pos, row in enumerate(inputs):
-        if row.nik_index:
-            union(first_of_nik.setdefault(row.nik_index, pos), pos)
+        if row.nik_index and (first := first_of_nik.setdefault(row.nik_index, pos)) != pos:
+            union(first, pos)
     for pair in pairs:
         if pair.probability >= model.thresholds.upper and auto_merge_allowed(pair.levels):
             union(pair.left, pair.right)
-    out: list[LinkResult] = []
-    for pos, result in enumerate(results):
+    out = list(results)
+    for pos in grouped:
         root = find(pos)
-        if root == pos:
-            out.append(result)
-        else:
-            out.append(
-                LinkResult(
-                    result.key,
-                    DUPLICATE,
-                    result.worker_id,
-                    result.probability,
-                    result.agreements,
-                    duplicate_of=inputs[root].key,
-                )
+        if root != pos:
+            r = results[pos]
+            out[pos] = LinkResult(
+                r.key,
+                DUPLICATE,
+                r.worker_id,
+                r.probability,
+                r.agreements,
+                duplicate_of=inputs[root].key,
             )
     return out
