@@ -208,6 +208,19 @@ def parse_nik(nik: str, *, region_known: Callable[[str], bool], today: date) -> 
     return NikInfo(value, value[0:6], birth[0], birth[1], value[12:16])
 
 
+def _nik_agrees(info: NikInfo, birth_date: date | None, sex: str | None) -> bool:
+    if sex in ("L", "P") and sex != info.sex:
+        return False
+    if birth_date is None:
+        return True
+    held = info.birth_date
+    return (held.day, held.month, held.year % 100) == (
+        birth_date.day,
+        birth_date.month,
+        birth_date.year % 100,
+    )
+
+
 def check_nik_matches(
     info: NikInfo, *, birth_date: date | None, sex: str | None, strict: bool = True
 ) -> list[str]:
@@ -218,6 +231,8 @@ def check_nik_matches(
     digits the NIK holds are compared: day, month and two-digit year, so the record's century
     wins. A `sex` other than L/P is the caller's own field error and is not compared.
     """
+    if _nik_agrees(info, birth_date, sex):  # the common case, without building any message
+        return []
     problems: dict[str, str] = {}
     if sex in ("L", "P") and sex != info.sex:
         day_part = info.nik[6:8]
