@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
@@ -61,7 +62,7 @@ class Staged(NamedTuple):
 
 PENDING_SQL = """
 SELECT id, {data}, nik_index, nik_enc, nik_valid, phone_enc FROM ingest_importrow
- WHERE job_id = %s AND status = %s AND outcome = '' ORDER BY id
+ WHERE job_id = %s AND status = %s AND outcome = '' ORDER BY line
 """
 READ_CHUNK = 20_000
 
@@ -222,7 +223,7 @@ def _register(job: ImportJob, rows: list[Staged]) -> dict[int, int]:
     now = timezone.now()
     values = [worker_values(r, job.kind, now) for r in rows]
     wanted = [v["nik_index"] for v in values if v["nik_index"]]
-    taken = set(Worker.objects.filter(nik_index__in=wanted).values_list("nik_index", flat=True))
+    taken = _held_niks(wanted)
     seen: set[str] = set()
     for v in values:
         if v["nik_index"] in taken or v["nik_index"] in seen:
@@ -309,14 +310,11 @@ def _current(worker_ids: set[int]) -> dict[int, dict[str, Any]]:
     600,000 workers, and the ORM's row objects and converters cost more than the query."""
     columns = ", ".join(_column(n) for n in CURRENT_FIELDS)
     found: dict[int, dict[str, Any]] = {}
-    ids = sorted(worker_ids)
     with connection.cursor() as cursor:
-        for start in range(0, len(ids), 2000):
-            part = ids[start : start + 2000]
-            marks = ", ".join(["%s"] * len(part))
+        for where, params in _any_of("id", sorted(worker_ids)):
             cursor.execute(
-                f"SELECT {columns} FROM registry_worker WHERE id IN ({marks})",  # noqa: S608
-                part,
+                f"SELECT {columns} FROM registry_worker WHERE {where}",  # noqa: S608
+                params,
             )
             for values in cursor.fetchall():
                 w = dict(zip(CURRENT_FIELDS, values, strict=True))
@@ -371,8 +369,35 @@ def _free_niks(indexes: set[str]) -> set[str]:
     """The blind indexes no worker holds yet."""
     if not indexes:
         return set()
-    taken = set(Worker.objects.filter(nik_index__in=indexes).values_list("nik_index", flat=True))
-    return indexes - taken
+    return indexes - _held_niks(indexes)
+
+
+def _held_niks(indexes: Collection[str]) -> set[str]:
+    """Which of these blind indexes a worker (of any status) holds."""
+    held: set[str] = set()
+    with connection.cursor() as cursor:
+        for where, params in _any_of("nik_index", sorted(indexes)):
+            cursor.execute(f"SELECT nik_index FROM registry_worker WHERE {where}", params)  # noqa: S608
+            held.update(str(n) for (n,) in cursor.fetchall())
+    return held
+
+
+IN_CHUNK = 5000
+
+
+def _any_of(column: str, values: Sequence[Any]) -> Iterator[tuple[str, list[Any]]]:
+    """Conditions that together select the rows whose `column` is one of `values`: a single
+    array parameter on PostgreSQL (a list of 50,000 placeholders costs more to parse than to
+    run), lists of at most IN_CHUNK placeholders elsewhere (SQLite caps a statement's
+    parameters, at 32,766 in most builds)."""
+    if not values:
+        return
+    if connection.vendor == "postgresql":
+        yield f"{column} = ANY(%s)", [list(values)]
+        return
+    for start in range(0, len(values), IN_CHUNK):
+        part = list(values[start : start + IN_CHUNK])
+        yield f"{column} IN ({', '.join(['%s'] * len(part))})", part
 
 
 def _as_compared(have: dict[str, Any]) -> dict[str, Any]:

@@ -127,9 +127,10 @@ class ImportRow(models.Model):
         region="job__region_code", employer="job__employer_org", sponsor="job__sponsor_org"
     )
 
-    # job_id leads ingest_row_job_status_idx and worker_id has ingest_row_worker_idx: a file
-    # writes a row per line (a million and more), so no index that another one already covers,
-    # and no pattern-ops twin (PostgreSQL's for db_index on a CharField) that no query uses.
+    # job_id leads the (job, line) unique constraint and worker_id has ingest_row_worker_idx: a
+    # file writes a row per line (a million and more), so no index that another one already
+    # covers, and no pattern-ops twin (PostgreSQL's for db_index on a CharField) that no query
+    # uses.
     job = models.ForeignKey(
         ImportJob, on_delete=models.CASCADE, related_name="rows", db_index=False
     )
@@ -151,9 +152,11 @@ class ImportRow(models.Model):
     duplicate_of = models.IntegerField(null=True, blank=True)  # ImportRow id
 
     class Meta:
+        # Every read of a job's rows (pending, by status, with problems) walks the (job, line)
+        # constraint's index in line order: an index of its own on (job, status) cost each of a
+        # million staged rows one more entry, and on PostgreSQL once more when its outcome is
+        # written (the worker_id index makes that update a new row version).
         indexes = [
-            # not the outcome: writing each row's outcome would then move its entry here too
-            models.Index(fields=["job", "status", "id"], name="ingest_row_job_status_idx"),
             models.Index(fields=["worker"], name="ingest_row_worker_idx"),
             models.Index(fields=["fingerprint"], name="ingest_row_fingerprint_idx"),
         ]
