@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.db import connection
 
 from lindungi.core import pii
 from lindungi.ingest import merging
+from lindungi.ingest.models import ImportRow
 from lindungi.reference.models import Region
 from lindungi.registry.models import Worker
 
@@ -42,3 +44,14 @@ def test_current_reads_each_linked_worker_once_across_slices() -> None:
     assert set(found) == ids
     assert sorted(w["welfare_decile"] for w in found.values()) == [4, 5]
     assert all(w["birth_date"] == "1980-01-01" for w in found.values())
+
+
+def test_a_lookup_by_worker_can_use_the_index_that_holds_only_rows_with_a_worker() -> None:
+    """The worker index leaves out staged rows without a worker; a lookup by worker, and the
+    SET NULL that deleting a worker runs, must still be able to use it."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+    assert "ingest_row_worker_idx" in ImportRow.objects.filter(worker_id=7).explain()
+    deleting = ImportRow.objects.filter(worker_id__in=[7, 8])
+    assert "ingest_row_worker_idx" in deleting.explain()

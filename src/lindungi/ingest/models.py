@@ -157,7 +157,13 @@ class ImportRow(models.Model):
         # million staged rows one more entry, and on PostgreSQL once more when its outcome is
         # written (the worker_id index makes that update a new row version).
         indexes = [
-            models.Index(fields=["worker"], name="ingest_row_worker_idx"),
+            # only rows that have a worker: a staged row has none until its outcome is written
+            # (a million empty entries), and every lookup by worker names one
+            models.Index(
+                fields=["worker"],
+                name="ingest_row_worker_idx",
+                condition=models.Q(worker__isnull=False),
+            ),
             models.Index(fields=["fingerprint"], name="ingest_row_fingerprint_idx"),
         ]
         constraints = [
