@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import wraps
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
+
+from django.db import connection
 
 P = ParamSpec("P")
 R = TypeVar("R")
+# SQLite caps a statement's parameters (32,766 in most builds, 999 in old ones)
+IN_CHUNK = 5000
 
 
 @contextmanager
@@ -41,3 +45,22 @@ def with_collector_paused(func: Callable[P, R]) -> Callable[P, R]:
             return func(*args, **kwargs)
 
     return run
+
+
+def in_list(values: Sequence[Any]) -> tuple[str, list[Any]]:
+    """`IN (…)` for a chunk of values: one array parameter on PostgreSQL, placeholders on SQLite."""
+    if connection.vendor == "postgresql":
+        return "= ANY(%s)", [list(values)]
+    return f"IN ({', '.join(['%s'] * len(values))})", list(values)
+
+
+def in_lists(values: Sequence[Any], *, size: int = IN_CHUNK) -> Iterator[tuple[str, list[Any]]]:
+    """`in_list` over any number of values: one array on PostgreSQL (a list of 50,000
+    placeholders costs more to parse than to run), slices of `size` on SQLite."""
+    if not values:
+        return
+    if connection.vendor == "postgresql":
+        yield in_list(values)
+        return
+    for start in range(0, len(values), size):
+        yield in_list(values[start : start + size])

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
+from lindungi.core.bulk import in_lists
 from lindungi.ingest import linker, rules, staging
 from lindungi.ingest.models import (
     ImportJob,
@@ -262,7 +264,8 @@ def insert_workers(values: list[dict[str, Any]]) -> list[int]:
     """Insert workers (COPY on PostgreSQL, executemany on SQLite); their ids in order."""
     ids = _next_ids(len(values))
     names = list(values[0])
-    prepared = {n: _prep(n, values[0][n]) for n in ("registered_at", "updated_at")}
+    db = connections[DEFAULT_DB_ALIAS]
+    prepared = {n: _prep(n, values[0][n], db) for n in ("registered_at", "updated_at")}
     dated = connection.vendor != "postgresql"
     rows = []
     for wid, v in zip(ids, values, strict=True):
@@ -311,9 +314,9 @@ def _current(worker_ids: set[int]) -> dict[int, dict[str, Any]]:
     columns = ", ".join(_column(n) for n in CURRENT_FIELDS)
     found: dict[int, dict[str, Any]] = {}
     with connection.cursor() as cursor:
-        for where, params in _any_of("id", sorted(worker_ids)):
+        for where, params in in_lists(sorted(worker_ids)):
             cursor.execute(
-                f"SELECT {columns} FROM registry_worker WHERE {where}",  # noqa: S608
+                f"SELECT {columns} FROM registry_worker WHERE id {where}",  # noqa: S608
                 params,
             )
             for values in cursor.fetchall():
@@ -376,28 +379,10 @@ def _held_niks(indexes: Collection[str]) -> set[str]:
     """Which of these blind indexes a worker (of any status) holds."""
     held: set[str] = set()
     with connection.cursor() as cursor:
-        for where, params in _any_of("nik_index", sorted(indexes)):
-            cursor.execute(f"SELECT nik_index FROM registry_worker WHERE {where}", params)  # noqa: S608
+        for where, params in in_lists(sorted(indexes)):
+            cursor.execute(f"SELECT nik_index FROM registry_worker WHERE nik_index {where}", params)  # noqa: S608
             held.update(str(n) for (n,) in cursor.fetchall())
     return held
-
-
-IN_CHUNK = 5000
-
-
-def _any_of(column: str, values: Sequence[Any]) -> Iterator[tuple[str, list[Any]]]:
-    """Conditions that together select the rows whose `column` is one of `values`: a single
-    array parameter on PostgreSQL (a list of 50,000 placeholders costs more to parse than to
-    run), lists of at most IN_CHUNK placeholders elsewhere (SQLite caps a statement's
-    parameters, at 32,766 in most builds)."""
-    if not values:
-        return
-    if connection.vendor == "postgresql":
-        yield f"{column} = ANY(%s)", [list(values)]
-        return
-    for start in range(0, len(values), IN_CHUNK):
-        part = list(values[start : start + IN_CHUNK])
-        yield f"{column} IN ({', '.join(['%s'] * len(part))})", part
 
 
 def _as_compared(have: dict[str, Any]) -> dict[str, Any]:
@@ -408,16 +393,12 @@ def _apply(changes: dict[int, dict[str, Any]]) -> None:
     """One set-based UPDATE per set of changed fields (Django's bulk_update builds a CASE per
     row and field, which costs more than the update itself)."""
     groups: dict[tuple[str, ...], list[list[Any]]] = defaultdict(list)
-    # the connection itself: each attribute read through Django's proxy costs a lookup of the
-    # thread's connection, and a national list prepares a million values
     db = connections[DEFAULT_DB_ALIAS]
-    stamp = _prep("updated_at", timezone.now())
+    stamp = _prep("updated_at", timezone.now(), db)
     for wid, plan in changes.items():
         names = tuple(sorted(plan))
         values = [
-            _FIELDS[n].get_db_prep_save(
-                date.fromisoformat(plan[n]) if n == "birth_date" else plan[n], db
-            )
+            _prep(n, date.fromisoformat(plan[n]) if n == "birth_date" else plan[n], db)
             for n in names
         ]
         groups[names].append([*values, stamp, wid])
@@ -457,5 +438,8 @@ def _column(name: str) -> str:
     return str(_FIELDS[name].column)
 
 
-def _prep(name: str, value: Any) -> Any:
-    return _FIELDS[name].get_db_prep_save(value, connection)
+def _prep(name: str, value: Any, db: BaseDatabaseWrapper) -> Any:
+    """The value as the database takes it. `db` is the connection itself, resolved once by the
+    caller: each read through Django's proxy looks the thread's connection up again, and a
+    national list prepares a million values."""
+    return _FIELDS[name].get_db_prep_save(value, db)

@@ -45,7 +45,7 @@ class Checked:
 
     @property
     def ok(self) -> bool:
-        return not self.problems or all(p["level"] != ERROR for p in self.problems)
+        return not self.problems or not any(p["level"] == ERROR for p in self.problems)
 
 
 # (field, type of cell, cell) -> (value, problem message or ""): a column repeats its values

@@ -208,19 +208,6 @@ def parse_nik(nik: str, *, region_known: Callable[[str], bool], today: date) -> 
     return NikInfo(value, value[0:6], birth[0], birth[1], value[12:16])
 
 
-def _nik_agrees(info: NikInfo, birth_date: date | None, sex: str | None) -> bool:
-    if sex in ("L", "P") and sex != info.sex:
-        return False
-    if birth_date is None:
-        return True
-    held = info.birth_date
-    return (held.day, held.month, held.year % 100) == (
-        birth_date.day,
-        birth_date.month,
-        birth_date.year % 100,
-    )
-
-
 def check_nik_matches(
     info: NikInfo, *, birth_date: date | None, sex: str | None, strict: bool = True
 ) -> list[str]:
@@ -231,10 +218,17 @@ def check_nik_matches(
     digits the NIK holds are compared: day, month and two-digit year, so the record's century
     wins. A `sex` other than L/P is the caller's own field error and is not compared.
     """
-    if _nik_agrees(info, birth_date, sex):  # the common case, without building any message
+    sex_differs = sex in ("L", "P") and sex != info.sex
+    held = info.birth_date
+    date_differs = birth_date is not None and (held.day, held.month, held.year % 100) != (
+        birth_date.day,
+        birth_date.month,
+        birth_date.year % 100,
+    )
+    if not (sex_differs or date_differs):  # the common case: no message is built
         return []
     problems: dict[str, str] = {}
-    if sex in ("L", "P") and sex != info.sex:
+    if sex_differs:
         day_part = info.nik[6:8]
         idn, eng = ("perempuan (hari+40)", "a woman (day + 40)")
         if info.sex == "L":
@@ -243,19 +237,18 @@ def check_nik_matches(
             f"Jenis kelamin tidak cocok: NIK menunjukkan {idn} tetapi data {sex}"
             f" (sex mismatch: day part {day_part} marks {eng} but the record says {sex})"
         )
-    if birth_date is not None:
+    if date_differs and birth_date is not None:
         pairs = [
-            ("hari", "day", info.birth_date.day, birth_date.day),
-            ("bulan", "month", info.birth_date.month, birth_date.month),
-            ("tahun", "2-digit year", info.birth_date.year % 100, birth_date.year % 100),
+            ("hari", "day", held.day, birth_date.day),
+            ("bulan", "month", held.month, birth_date.month),
+            ("tahun", "2-digit year", held.year % 100, birth_date.year % 100),
         ]
         diffs = [(i, e, f"{n:02d}", f"{r:02d}") for i, e, n, r in pairs if n != r]
-        if diffs:
-            idn = "; ".join(f"{i} {n} di NIK, {r} di data" for i, _, n, r in diffs)
-            eng = "; ".join(f"{e} {n} in the NIK, {r} in the record" for _, e, n, r in diffs)
-            problems["birth_date"] = (
-                f"Tanggal lahir tidak cocok dengan NIK: {idn} (birth date does not match: {eng})"
-            )
+        idn = "; ".join(f"{i} {n} di NIK, {r} di data" for i, _, n, r in diffs)
+        eng = "; ".join(f"{e} {n} in the NIK, {r} in the record" for _, e, n, r in diffs)
+        problems["birth_date"] = (
+            f"Tanggal lahir tidak cocok dengan NIK: {idn} (birth date does not match: {eng})"
+        )
     if problems and strict:
         raise ValidationError(problems)
     return list(problems.values())

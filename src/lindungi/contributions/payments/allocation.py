@@ -27,6 +27,7 @@ from lindungi.contributions.payments.sql import (
     credit_sql,
     lines_sql,
 )
+from lindungi.core.bulk import in_list
 
 CHUNK = 5000
 # Invoices issued this long before the state was saved are read again: one committed late by a
@@ -117,7 +118,7 @@ def _allocate_chunk(
 
 
 def _accounts(chunk: list[int]) -> dict[int, _Account]:
-    where, params = bulk.in_list(chunk)
+    where, params = in_list(chunk)
     rows = bulk.fetch(ACCOUNTS_SQL.format(payers=where), params)
     return {r[0]: _Account(bulk.to_date_or_none(r[1]), int(r[2]), int(r[3])) for r in rows}
 
@@ -151,7 +152,7 @@ def _held(lines: dict[int, list[Line]], netted: set[tuple[int, Key]]) -> dict[in
     ]
     held: dict[int, list[Held]] = defaultdict(list)
     for start in range(0, len(ids), CHUNK):
-        where, params = bulk.in_list(ids[start : start + CHUNK])
+        where, params = in_list(ids[start : start + CHUNK])
         for line_id, payment_id, paid_on, amount in bulk.fetch(
             HELD_SQL.format(lines=where), params
         ):

@@ -164,13 +164,6 @@ def _param(value: Any) -> Any:
     return value if is_postgres() else _sqlite_value(value)
 
 
-def in_list(values: Sequence[Any]) -> tuple[str, list[Any]]:
-    """`IN (…)` for a chunk of values: one array parameter on PostgreSQL, placeholders on SQLite."""
-    if is_postgres():
-        return "= ANY(%s)", [list(values)]
-    return f"IN ({', '.join(['%s'] * len(values))})", list(values)
-
-
 @functools.lru_cache(maxsize=4096)
 def _iso_date(text: str) -> date:
     return date.fromisoformat(text[:10])

@@ -26,7 +26,7 @@ def warm() -> None:
     """
     from splink import DuckDBAPI, Linker  # noqa: F401
 
-    from lindungi.ingest.linkage import engine, model  # noqa: F401
+    from lindungi.ingest.linkage import engine  # noqa: F401
 
 
 def link(
