@@ -169,6 +169,8 @@ def test_duplicates_in_file_go_to_the_first_rows_worker(branch_officer_kukar):
     job = _import(rows, branch_officer_kukar)
     assert (job.rows_new, job.rows_duplicate) == (1, 2)
     assert set(ImportRow.objects.values_list("worker_id", flat=True)) == {Worker.objects.get().pk}
+    first, *dupes = ImportRow.objects.filter(job=job).order_by("line")
+    assert [(d.outcome, d.duplicate_of) for d in dupes] == [("duplicate_in_file", first.pk)] * 2
 
 
 def test_a_duplicate_in_a_later_batch_goes_to_the_earlier_batchs_worker(branch_officer_kukar):
@@ -178,6 +180,7 @@ def test_a_duplicate_in_a_later_batch_goes_to_the_earlier_batchs_worker(branch_o
     assert (job.rows_new, job.rows_duplicate, job.rows_done) == (4, 1, 5)
     first, last = ImportRow.objects.filter(job=job).order_by("line")[::4]
     assert (last.outcome, last.worker_id) == ("duplicate_in_file", first.worker_id)
+    assert last.duplicate_of == first.pk  # the earlier batch's row
     assert Worker.objects.count() == 4
 
 

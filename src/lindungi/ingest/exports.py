@@ -12,7 +12,7 @@ from typing import Any
 
 import xlsxwriter  # type: ignore[import-untyped]
 
-from lindungi.ingest import rules
+from lindungi.ingest import parts, rules
 from lindungi.ingest.models import ImportJob, ImportRow
 
 HEADERS = ("Baris (row)", "Kolom (column)", "Nilai (value)", "Tingkat (level)", "Masalah (problem)")
@@ -46,13 +46,14 @@ def problems_xlsx(problems: Iterable[Mapping[str, Any]]) -> bytes:
 
 
 def job_problems_xlsx(job: ImportJob) -> bytes:
-    """Every problem of a job's rows, in sheet order."""
+    """Every problem of a job's rows, in sheet order, whether merged yet or still pending."""
     rows = ImportRow.objects.filter(job=job).exclude(errors=[]).order_by("line")
-    return problems_xlsx(row_problems(rows.only("line", "errors").iterator(chunk_size=2000)))
+    written = rows.only("line", "errors").iterator(chunk_size=2000)
+    return problems_xlsx(row_problems(parts.by_line(written, parts.with_problems(job.pk))))
 
 
 def row_problems(rows: Iterable[Any]) -> Iterable[dict[str, Any]]:
-    """Flatten ImportRows (line, errors) into problem lines."""
+    """Flatten rows (ImportRows or pending rows: line, errors) into problem lines."""
     for row in rows:
         for problem in row.errors:
             yield {"line": row.line, **problem}

@@ -1,20 +1,19 @@
 """One batch of staged rows into the registry: link, register the new, update the known.
 
 Runs inside the batch's transaction (the caller's): new workers are written with one
-bulk INSERT per chunk, known workers changed with one bulk UPDATE per set of fields, row
-outcomes with one executemany, review items with one bulk INSERT. What the source may change
-on a known worker is decided by `rules.plan_update` (per source kind); an identity field it may
-not change becomes a conflict for clerical review.
+bulk INSERT per chunk, known workers changed with one bulk UPDATE per set of fields, the rows
+written once each with their outcomes (COPY on PostgreSQL), review items with one bulk INSERT.
+What the source may change on a known worker is decided by `rules.plan_update` (per source
+kind); an identity field it may not change becomes a conflict for clerical review.
 """
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -30,6 +29,7 @@ from lindungi.ingest.models import (
     ReviewKind,
     RowStatus,
 )
+from lindungi.ingest.parts import Staged
 from lindungi.registry import rules as registry_rules
 from lindungi.registry import search
 from lindungi.registry.models import Worker, WorkerStatus
@@ -51,46 +51,18 @@ CURRENT_FIELDS = (
 )
 
 
-class Staged(NamedTuple):
-    """What a batch needs of a staged row (lighter than an ImportRow instance)."""
-
-    pk: int
-    data: dict[str, Any]
-    nik_index: str | None
-    nik_enc: bytes | memoryview | None
-    nik_valid: bool
-    phone_enc: bytes | memoryview | None
-
-
-PENDING_SQL = """
-SELECT id, {data}, nik_index, nik_enc, nik_valid, phone_enc FROM ingest_importrow
- WHERE job_id = %s AND status = %s AND outcome = '' ORDER BY line
-"""
-READ_CHUNK = 20_000
-
-
-def pending(job_id: int) -> list[Staged]:
-    """The job's valid rows without an outcome, in row order, read through a plain cursor.
-
-    Each chunk's values are decoded by one JSON call: the decoder then shares the ten key
-    strings among all rows (a million rows each with its own keys cost ~0.5 GB), and one call
-    per row costs about twice as much as the row's share of one call.
-    """
-    data = "data::text" if connection.vendor == "postgresql" else "data"
-    out: list[Staged] = []
-    with connection.cursor() as cursor:
-        cursor.execute(PENDING_SQL.format(data=data), [job_id, RowStatus.VALID.value])
-        while chunk := cursor.fetchmany(READ_CHUNK):
-            values = json.loads(f"[{','.join(row[1] for row in chunk)}]")
-            out.extend(
-                Staged(pk, d, index, enc, bool(valid), phone)
-                for (pk, _, index, enc, valid, phone), d in zip(chunk, values, strict=True)
-            )
-    return out
-
-
 def staged(row: ImportRow) -> Staged:
-    return Staged(row.pk, row.data, row.nik_index, row.nik_enc, row.nik_valid, row.phone_enc)
+    """A merged row as a batch sees a pending one (a clerk's decision links it later)."""
+    return Staged(
+        row.line,
+        row.data,
+        row.nik_index,
+        row.nik_enc,
+        row.nik_valid,
+        row.phone_enc,
+        row.fingerprint,
+        row.errors,
+    )
 
 
 @dataclass
@@ -108,7 +80,7 @@ class BatchResult:
 def link_input(row: Staged) -> linker.LinkInput:
     d = row.data
     return linker.LinkInput(
-        key=row.pk,
+        key=row.line,
         nik_index=row.nik_index,
         nik_valid=row.nik_valid,
         full_name=d.get("full_name", ""),
@@ -122,49 +94,77 @@ def link_input(row: Staged) -> linker.LinkInput:
 def merge_batch(
     job: ImportJob, rows: list[Staged], *, results: dict[int, linker.LinkResult]
 ) -> BatchResult:
-    """Merge `rows` (valid, pending) of `job` as linked; all in the caller's transaction."""
-    by_id = {r.pk: r for r in rows}
+    """Merge `rows` (valid, not merged yet; `results` by line) and write each as the job's
+    ImportRow with its outcome; all in the caller's transaction."""
+    by_line = {r.line: r for r in rows}
     out = BatchResult()
-    worker_of: dict[int, int | None] = {}
-    created: set[int] = set()
-    new_rows = [by_id[k] for k, r in results.items() if r.outcome == "new"]
-    worker_of.update(_register(job, new_rows))
-    created.update(row.pk for row in new_rows)
+    row_ids = dict(zip(by_line, _next_ids(ImportRow, len(rows)), strict=True))
+    new_rows = [by_line[k] for k, r in results.items() if r.outcome == "new"]
+    worker_of: dict[int, int | None] = dict(_register(job, new_rows))
     out.new = len(new_rows)
-    reviews: list[ReviewItem] = []
     linked = {k: r.worker_id for k, r in results.items() if r.outcome in LINKED and r.worker_id}
     worker_of.update(linked)
     out.linked = len(linked)
-    conflicts = update_known(job.kind, {k: by_id[k] for k in linked}, linked, out)
-    for key, fields in conflicts.items():
-        reviews.append(_review(by_id[key], ReviewKind.CONFLICT, linked[key], results[key], fields))
-    for key, r in results.items():
-        if r.outcome == "review":
-            reviews.append(_review(by_id[key], ReviewKind.MATCH, r.worker_id, r, []))
-    out.review = len(reviews)
-    ReviewItem.objects.bulk_create(reviews, batch_size=1000)
-    out.duplicate = _resolve_duplicates(results, worker_of)
-    staging.set_outcomes(
+    conflicts = update_known(job.kind, {k: by_line[k] for k in linked}, linked, out)
+    first_ids = _resolve_duplicates(job, results, worker_of, row_ids)
+    out.duplicate = len(first_ids)
+    created = {row.line for row in new_rows}
+    staging.insert_rows(
         [
             (
-                r.outcome,
-                worker_of.get(k) if r.outcome != "review" else None,
-                r.probability,
-                r.duplicate_of,
-                k in created,
-                k,
+                *_merged(job, row, results[row.line], worker_of, row.line in created),
+                first_ids.get(row.line),
+                row_ids[row.line],
             )
-            for k, r in results.items()
-        ]
+            for row in rows
+        ],
+        columns=staging.MERGED_COLUMNS,
     )
+    reviews = [
+        _review(row_ids[k], ReviewKind.CONFLICT, linked[k], results[k], fields)
+        for k, fields in conflicts.items()
+    ]
+    reviews += [
+        _review(row_ids[k], ReviewKind.MATCH, r.worker_id, r, [])
+        for k, r in results.items()
+        if r.outcome == "review"
+    ]
+    out.review = len(reviews)
+    ReviewItem.objects.bulk_create(reviews, batch_size=1000)
     return out
 
 
+def _merged(
+    job: ImportJob,
+    row: Staged,
+    r: linker.LinkResult,
+    worker_of: dict[int, int | None],
+    created: bool,
+) -> tuple[Any, ...]:
+    """The row's values in `staging.MERGED_COLUMNS` order, up to its duplicate and id."""
+    return (
+        job.pk,
+        row.line,
+        RowStatus.VALID.value,
+        staging.as_json(row.data),
+        row.nik_index,
+        row.nik_enc,
+        row.nik_valid,
+        row.fingerprint,
+        staging.as_json(row.errors) if row.errors else "[]",
+        r.outcome,
+        created,
+        row.phone_enc,
+        worker_of.get(row.line) if r.outcome != "review" else None,
+        r.probability,
+    )
+
+
 def _review(
-    row: Staged, kind: str, candidate: int | None, r: linker.LinkResult, fields: list[str]
+    row_id: int, kind: str, candidate: int | None, r: linker.LinkResult, fields: list[str]
 ) -> ReviewItem:
     return ReviewItem(
-        row_id=row.pk,
+        row_id=row_id,
         kind=kind,
         candidate_id=candidate,
         probability=r.probability,
@@ -173,24 +173,32 @@ def _review(
     )
 
 
-def _resolve_duplicates(results: dict[int, linker.LinkResult], worker_of: dict[int, Any]) -> int:
-    """A duplicate row goes to the worker of the first row of the same person."""
+def _resolve_duplicates(
+    job: ImportJob,
+    results: dict[int, linker.LinkResult],
+    worker_of: dict[int, Any],
+    row_ids: dict[int, int],
+) -> dict[int, int]:
+    """A duplicate row goes to the worker of the first row of the same person; returns the
+    first row's ImportRow id for each duplicate (by line)."""
     dupes = {
         k: r.duplicate_of
         for k, r in results.items()
         if r.outcome == Outcome.DUPLICATE and r.duplicate_of is not None
     }
+    first_ids = dict(row_ids)
     outside = {d for d in dupes.values() if d not in results}
-    if outside:
-        found = ImportRow.objects.filter(pk__in=outside).values_list("pk", "worker_id")
-        worker_of.update(dict(found))
+    if outside:  # the first row merged in an earlier batch of the job
+        found = ImportRow.objects.filter(job=job, line__in=outside)
+        for line, pk, worker in found.values_list("line", "pk", "worker_id"):
+            first_ids[line], worker_of[line] = pk, worker
     for _ in range(len(dupes) + 1):  # a chain of duplicates resolves in as many passes
         pending = [k for k, d in dupes.items() if worker_of.get(k) is None and worker_of.get(d)]
         if not pending:
             break
         for k in pending:
             worker_of[k] = worker_of[dupes[k]]
-    return len(dupes)
+    return {k: first_ids[d] for k, d in dupes.items() if d in first_ids}
 
 
 def worker_values(row: Staged, kind: str, now: Any) -> dict[str, Any]:
@@ -233,17 +241,17 @@ def _register(job: ImportJob, rows: list[Staged]) -> dict[int, int]:
         elif v["nik_index"]:
             seen.add(v["nik_index"])
     ids = insert_workers(values)
-    return {r.pk: wid for r, wid in zip(rows, ids, strict=True)}
+    return {r.line: wid for r, wid in zip(rows, ids, strict=True)}
 
 
-def _next_ids(n: int) -> list[int]:
-    """Ids for n new workers, taken in the open transaction.
+def _next_ids(model: type[Worker] | type[ImportRow], n: int) -> list[int]:
+    """Ids for n new rows of the model's table, taken in the open transaction.
 
     PostgreSQL: from the table's sequence, so concurrent jobs never collide. SQLite: the
     transaction holds the database's only write lock (IMMEDIATE), so past the highest id ever
     given (AUTOINCREMENT never reuses one) is ours.
     """
-    table = Worker._meta.db_table
+    table = model._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
@@ -252,7 +260,7 @@ def _next_ids(n: int) -> list[int]:
             )
             return [int(r[0]) for r in cursor.fetchall()]
         cursor.execute(
-            "SELECT MAX(COALESCE((SELECT MAX(id) FROM registry_worker), 0),"
+            f"SELECT MAX(COALESCE((SELECT MAX(id) FROM {table}), 0),"  # noqa: S608 (a model's)
             " COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
             [table],
         )
@@ -262,7 +270,7 @@ def _next_ids(n: int) -> list[int]:
 
 def insert_workers(values: list[dict[str, Any]]) -> list[int]:
     """Insert workers (COPY on PostgreSQL, executemany on SQLite); their ids in order."""
-    ids = _next_ids(len(values))
+    ids = _next_ids(Worker, len(values))
     names = list(values[0])
     db = connections[DEFAULT_DB_ALIAS]
     prepared = {n: _prep(n, values[0][n], db) for n in ("registered_at", "updated_at")}
@@ -287,7 +295,7 @@ def _name_key(d: dict[str, Any]) -> str:
 
 def register_one(job: ImportJob, row: ImportRow) -> int:
     """Register the row's person as a new worker (a clerk said: different person)."""
-    worker_id = _register(job, [staged(row)])[row.pk]
+    worker_id = _register(job, [staged(row)])[row.line]
     row.worker_id, row.created = worker_id, True
     row.save(update_fields=["worker", "created"])
     return worker_id

@@ -174,6 +174,32 @@ class ImportRow(models.Model):
         return f"{self.job_id}:{self.line}"
 
 
+class StagedPart(models.Model):
+    """A slice of a queued job's valid rows, sealed and compressed, waiting to be linked.
+
+    A valid row is written to `ImportRow` once, with its outcome, when its batch merges; until
+    then it waits here, a few thousand to a part (see `ingest.parts`). Writing each row twice,
+    staged and then updated with its outcome, cost every row a second version with all its
+    index entries. The parts of a job go when its last batch is merged or it is undone.
+    """
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="+", db_index=False)
+    seq = models.IntegerField()
+    first_line = models.IntegerField()
+    last_line = models.IntegerField()
+    rows = models.IntegerField()
+    body = models.BinaryField()  # zlib-compressed JSON: see ingest.parts
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["job", "seq"], name="ingest_part_job_seq"),
+            models.CheckConstraint(condition=Q(rows__gt=0), name="ingest_part_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job_id}/{self.seq}"
+
+
 class ReviewKind(models.TextChoices):
     MATCH = "match", "Kemungkinan orang yang sama"
     CONFLICT = "conflict", "Data bertentangan"

@@ -1,6 +1,7 @@
 """Set-based writes of the ingest app, in the open transaction: COPY on PostgreSQL (its
 executemany still pays a round of parsing and index work per statement), executemany on SQLite.
-Outcomes go through a temporary table and one UPDATE … FROM on PostgreSQL."""
+A row is inserted once: an invalid or unchanged one when its job is created, a valid one with
+its outcome when its batch merges (until then it waits in the job's parts)."""
 
 from __future__ import annotations
 
@@ -25,14 +26,7 @@ COLUMNS = (
     "created",
     "phone_enc",
 )
-INSERT_SQL = (
-    f"INSERT INTO ingest_importrow ({', '.join(COLUMNS)})"  # noqa: S608 (constant names)
-    f" VALUES ({', '.join(['%s'] * len(COLUMNS))})"
-)
-OUTCOME_SQL = (
-    "UPDATE ingest_importrow SET outcome = %s, worker_id = %s, probability = %s,"
-    " duplicate_of = %s, created = %s WHERE id = %s"
-)
+MERGED_COLUMNS = (*COLUMNS, "worker_id", "probability", "duplicate_of", "id")
 
 
 def _row_encoder() -> Callable[[Any], str]:
@@ -70,39 +64,8 @@ def copy_or_insert(table: str, columns: Sequence[str], rows: Sequence[Sequence[A
             cursor.executemany(sql, list(rows[start : start + CHUNK]))
 
 
-def insert_rows(rows: Sequence[tuple[Any, ...]]) -> None:
-    """Insert staged rows (values in COLUMNS order); must run inside the job's transaction."""
+def insert_rows(rows: Sequence[tuple[Any, ...]], *, columns: Sequence[str] = COLUMNS) -> None:
+    """Insert import rows (values in `columns` order); must run inside the job's transaction."""
     if not connection.in_atomic_block:
         raise RuntimeError("insert_rows must run inside a transaction")
-    copy_or_insert("ingest_importrow", COLUMNS, rows)
-
-
-OUTCOME_STAGE = "tmp_ingest_outcome"
-OUTCOME_FROM_SQL = f"""
-UPDATE ingest_importrow r
-   SET outcome = t.outcome, worker_id = t.worker_id, probability = t.probability,
-       duplicate_of = t.duplicate_of, created = t.created
-  FROM {OUTCOME_STAGE} t WHERE r.id = t.id
-"""  # noqa: S608 (constant names)
-
-
-def set_outcomes(values: Sequence[tuple[Any, ...]]) -> None:
-    """(outcome, worker_id, probability, duplicate_of, created, row id) for each row."""
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            for start in range(0, len(values), CHUNK):
-                cursor.executemany(OUTCOME_SQL, list(values[start : start + CHUNK]))
-            return
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE IF NOT EXISTS {OUTCOME_STAGE} (outcome varchar(20),"
-            " worker_id bigint, probability double precision, duplicate_of integer,"
-            " created boolean, id bigint) ON COMMIT DELETE ROWS"
-        )
-        cursor.execute(f"TRUNCATE {OUTCOME_STAGE}")
-    copy_or_insert(
-        OUTCOME_STAGE,
-        ("outcome", "worker_id", "probability", "duplicate_of", "created", "id"),
-        values,
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(OUTCOME_FROM_SQL)
+    copy_or_insert("ingest_importrow", columns, rows)

@@ -1,9 +1,10 @@
 """Execute an import job in batches: each batch commits whole or not at all.
 
 A job is claimed with an optimistic lock (`UPDATE … WHERE claimed_by IN ('', me)`), like a
-billing run. Each batch links and merges the next pending rows and moves the job's counts in
-the same transaction, so a crash loses at most the open batch; running the job again (a failed
-job is released, a stale one re-queued) picks up the rows still pending.
+billing run. Each batch merges the next pending rows, writes them as ImportRows with their
+outcomes and moves the job's counts in the same transaction, so a crash loses at most the open
+batch; running the job again (a failed job is released, a stale one re-queued) takes from the
+job's parts the rows still without an ImportRow.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from django.utils import timezone
 from lindungi.core import audit
 from lindungi.core.bulk import with_collector_paused
 from lindungi.core.errors import Conflict
-from lindungi.ingest import linker, merging
+from lindungi.ingest import linker, merging, parts
 from lindungi.ingest.models import ImportJob, JobStatus
 
 DEFAULT_BATCH = int(os.environ.get("LINDUNGI_INGEST_BATCH", "20000"))
@@ -71,9 +72,11 @@ def import_job_execute(
             status=JobStatus.FAILED, claimed_by="", error=str(exc)[:2000]
         )
         raise
-    ImportJob.objects.filter(pk=job_id, claimed_by=worker).update(
-        status=JobStatus.DONE, finished_at=timezone.now(), claimed_by="", error=""
-    )
+    with transaction.atomic():  # its parts go with the last word on the job
+        if ImportJob.objects.filter(pk=job_id, claimed_by=worker).update(
+            status=JobStatus.DONE, finished_at=timezone.now(), claimed_by="", error=""
+        ):
+            parts.drop(job_id)
     return ImportJob.objects.get(pk=job_id)
 
 
@@ -89,20 +92,20 @@ class JobLinks:
     batches, which would otherwise read and decode every row a second time.
     """
 
-    rows: list[merging.Staged]
+    rows: list[parts.Staged]
     results: dict[int, linker.LinkResult]
     seconds: float
     merged: int = 0  # rows[:merged] are committed
     reported: bool = False
 
-    def next_batch(self, size: int) -> list[merging.Staged]:
+    def next_batch(self, size: int) -> list[parts.Staged]:
         return self.rows[self.merged : self.merged + size]
 
 
 def link_pending(job_id: int, *, model_name: str) -> JobLinks:
-    """Read and link every valid row of the job that has no outcome yet; reads only."""
+    """Read and link every valid row of the job not merged yet; reads only."""
     started = time.perf_counter()
-    rows = merging.pending(job_id)
+    rows = parts.pending(job_id)
     inputs = [merging.link_input(row) for row in rows]
     results = {r.key: r for r in linker.link(inputs, model_name=model_name)}
     return JobLinks(rows, results, round(time.perf_counter() - started, 3))
@@ -117,7 +120,8 @@ def _one_batch(job_id: int, worker: str, size: int, links: JobLinks) -> bool:
         job = ImportJob.objects.select_for_update().get(pk=job_id)
         if job.claimed_by != worker:
             raise Conflict(f"Impor #{job_id} diambil alih pekerja lain (job claimed elsewhere)")
-        result = merging.merge_batch(job, rows, results={r.pk: links.results[r.pk] for r in rows})
+        results = {r.line: links.results[r.line] for r in rows}
+        result = merging.merge_batch(job, rows, results=results)
         result.link_seconds, links.reported = (0.0 if links.reported else links.seconds), True
         ImportJob.objects.filter(pk=job_id).update(
             rows_done=F("rows_done") + len(rows),
@@ -136,8 +140,8 @@ def _one_batch(job_id: int, worker: str, size: int, links: JobLinks) -> bool:
             before={"workers": result.before},
             after={
                 "rows": len(rows),
-                "first_row": rows[0].pk,
-                "last_row": rows[-1].pk,
+                "first_line": rows[0].line,
+                "last_line": rows[-1].line,
                 "new": result.new,
                 "linked": result.linked,
                 "review": result.review,

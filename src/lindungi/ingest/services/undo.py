@@ -15,6 +15,7 @@ from lindungi.core import access, audit
 from lindungi.core.access import Actor
 from lindungi.core.errors import Conflict
 from lindungi.core.models import AuditEvent
+from lindungi.ingest import parts
 from lindungi.ingest.models import Decision, ImportJob, ImportRow, JobStatus, ReviewItem
 from lindungi.registry.models import Worker, WorkerStatus
 
@@ -45,6 +46,7 @@ def import_job_undo(*, job_id: int, actor: Actor, note: str = "") -> ImportJob:
     )
     ReviewItem.objects.filter(row__job=job, decision=Decision.PENDING).delete()
     ImportRow.objects.filter(job=job).update(worker=None)
+    parts.drop(job.pk)  # a failed job's rows never merged are not merged later
     _remove(created, job, result)
     job.status, job.finished_at = JobStatus.UNDONE, timezone.now()
     job.save(update_fields=["status", "finished_at"])

@@ -1,4 +1,5 @@
-"""Preview an uploaded list, then create its job: every row staged, nothing linked yet."""
+"""Preview an uploaded list, then create its job: every row kept, nothing linked yet (the
+invalid and unchanged rows as ImportRows, the valid ones sealed in the job's parts)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from lindungi.core import access, audit, pii
 from lindungi.core.access import Actor
 from lindungi.core.bulk import with_collector_paused
 from lindungi.core.errors import NotFound, ValidationError
-from lindungi.ingest import reading, rules, sealing, staging
+from lindungi.ingest import parts, reading, rules, sealing, staging
 from lindungi.ingest.models import ImportJob, ImportRow, JobStatus, MappingTemplate, RowStatus
 from lindungi.ingest.models import SourceKind as Kind
 from lindungi.ingest.validation import Checked, Known, check_table, table_lines
@@ -26,7 +27,7 @@ from lindungi.reference.selectors import district_codes_for_nik
 
 PREVIEW_ROWS = 20
 PREVIEW_PROBLEMS = 200
-Row = tuple[Any, ...]  # staged values, in staging.COLUMNS order
+Row = tuple[Any, ...]  # sealed values, in staging.COLUMNS order after the job id
 
 
 @dataclass(frozen=True)
@@ -167,13 +168,13 @@ def _earlier_job_stands(kind: str, *, job_id: int) -> bool:
 
 
 def _unchanged_marked(values: list[Row], *, earlier: bool) -> list[Row]:
-    """Staged values with the rows an earlier standing job already imported marked unchanged."""
+    """Sealed values with the rows an earlier standing job already imported marked unchanged."""
     if not earlier:
         return values
-    seen = _seen_before([v[7] for v in values if v[2] == RowStatus.VALID])
+    seen = _seen_before([v[6] for v in values if v[1] == RowStatus.VALID])
     return [
-        (*v[:2], RowStatus.UNCHANGED, *v[3:9], "skipped", *v[10:])
-        if v[2] == RowStatus.VALID and v[7] in seen
+        (v[0], RowStatus.UNCHANGED, *v[2:8], "skipped", *v[9:])
+        if v[1] == RowStatus.VALID and v[6] in seen
         else v
         for v in values
     ]
@@ -242,10 +243,11 @@ def import_job_create(
         lines, columns=columns, names=names, known=mapped.known, kind=kind
     )
     with closing(chunks):
-        for sealed in chunks:
-            values = _unchanged_marked([(job.pk, *v) for v in sealed], earlier=earlier)
-            staging.insert_rows(values)
-            counts.update(v[2] for v in values)
+        for seq, sealed in enumerate(chunks):
+            values = _unchanged_marked(sealed, earlier=earlier)
+            staging.insert_rows([(job.pk, *v) for v in values if v[1] != RowStatus.VALID])
+            parts.write(job.pk, seq, [v for v in values if v[1] == RowStatus.VALID])
+            counts.update(v[1] for v in values)
     job.rows_read = counts.total()
     job.rows_invalid = counts[RowStatus.INVALID]
     job.rows_unchanged = counts[RowStatus.UNCHANGED]
