@@ -10,8 +10,10 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from lindungi.core import pii
+from lindungi.core.models import AuditEvent
 from lindungi.ingest import exports, parts, services, staging
 from lindungi.ingest.models import ImportJob, ImportRow, JobStatus, StagedPart
+from lindungi.registry.models import Worker
 
 from .conftest import KUKAR, csv_bytes, nik
 
@@ -120,3 +122,28 @@ def test_rows_staged_by_the_earlier_code_move_into_parts_and_merge(branch_office
     migration._pack_pending_rows(apps, None)
     job = services.import_job_execute(job_id=job.pk)
     assert (job.rows_done, job.rows_new) == (3, 3)
+
+
+def test_a_file_uploaded_again_while_the_first_job_waited_adds_only_what_is_new(
+    branch_officer_kukar,
+):
+    first = _create(branch_officer_kukar)
+    again = services.import_job_create(
+        data=csv_bytes([*_rows(), [nik(5), "Rudi", "17-08-1985", "L", KUKAR]]),
+        file_name="d2.csv",
+        kind="dtks",
+        actor=branch_officer_kukar,
+    )
+    assert again.rows_unchanged == 0  # nothing of the first job is merged yet
+    services.import_job_execute(job_id=first.pk)
+    again = services.import_job_execute(job_id=again.pk)
+    assert (again.rows_valid, again.rows_unchanged, again.rows_done, again.rows_new) == (4, 3, 1, 1)
+    assert list(
+        ImportRow.objects.filter(job=again, status="unchanged").values_list("line", "outcome")
+    ) == [(2, "skipped"), (4, "skipped"), (5, "skipped")]
+    assert Worker.objects.count() == 4
+    event = AuditEvent.objects.get(action="ingest.unchanged")
+    assert (event.object_id, event.after) == (
+        str(again.pk),
+        {"rows": 3, "first_line": 2, "last_line": 5},
+    )

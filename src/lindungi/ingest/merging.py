@@ -142,21 +142,31 @@ def _merged(
     created: bool,
 ) -> tuple[Any, ...]:
     """The row's values in `staging.MERGED_COLUMNS` order, up to its duplicate and id."""
+    worker = worker_of.get(row.line) if r.outcome != "review" else None
     return (
-        job.pk,
+        *row_values(job.pk, row, status=RowStatus.VALID, outcome=r.outcome, created=created),
+        worker,
+        r.probability,
+    )
+
+
+def row_values(
+    job_id: int, row: Staged, *, status: str, outcome: str, created: bool = False
+) -> tuple[Any, ...]:
+    """A pending row's values in `staging.COLUMNS` order, as it is written at last."""
+    return (
+        job_id,
         row.line,
-        RowStatus.VALID.value,
+        status,
         staging.as_json(row.data),
         row.nik_index,
         row.nik_enc,
         row.nik_valid,
         row.fingerprint,
         staging.as_json(row.errors) if row.errors else "[]",
-        r.outcome,
+        outcome,
         created,
         row.phone_enc,
-        worker_of.get(row.line) if r.outcome != "review" else None,
-        r.probability,
     )
 
 

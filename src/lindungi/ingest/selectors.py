@@ -12,6 +12,7 @@ from lindungi.ingest.models import (
     Decision,
     ImportJob,
     ImportRow,
+    JobStatus,
     MappingTemplate,
     ReviewItem,
     RowStatus,
@@ -40,6 +41,27 @@ def job_rows(*, job: ImportJob, status: str = "", limit: int = 100) -> list[Impo
     if status in RowStatus.values:
         qs = qs.filter(status=status)
     return list(qs.select_related("worker")[:limit])
+
+
+def earlier_job_stands(kind: str, *, job_id: int) -> bool:
+    """Whether another job of the kind still stands (a fingerprint names its kind)."""
+    earlier = ImportJob.objects.filter(kind=kind).exclude(pk=job_id)
+    return earlier.exclude(status=JobStatus.UNDONE).exists()
+
+
+def fingerprints_imported(fingerprints: list[str], *, except_job: int | None = None) -> set[str]:
+    """Which fingerprints rows of a standing job (other than `except_job`) already hold."""
+    seen: set[str] = set()
+    unique = sorted(set(fingerprints))
+    for start in range(0, len(unique), 2000):
+        found = ImportRow.objects.filter(
+            fingerprint__in=unique[start : start + 2000],
+            status__in=[RowStatus.VALID, RowStatus.UNCHANGED],
+        ).exclude(job__status=JobStatus.UNDONE)
+        if except_job is not None:
+            found = found.exclude(job_id=except_job)
+        seen.update(found.values_list("fingerprint", flat=True))
+    return seen
 
 
 def review_list(*, actor: Actor, job_id: int | None = None, limit: int = 50) -> list[ReviewItem]:

@@ -23,8 +23,8 @@ from django.utils import timezone
 from lindungi.core import audit
 from lindungi.core.bulk import with_collector_paused
 from lindungi.core.errors import Conflict
-from lindungi.ingest import linker, merging, parts
-from lindungi.ingest.models import ImportJob, JobStatus
+from lindungi.ingest import linker, merging, parts, selectors, staging
+from lindungi.ingest.models import ImportJob, JobStatus, Outcome, RowStatus
 
 DEFAULT_BATCH = int(os.environ.get("LINDUNGI_INGEST_BATCH", "20000"))
 STALE_AFTER = timedelta(seconds=int(os.environ.get("LINDUNGI_INGEST_STALE_SECONDS", "900")))
@@ -64,6 +64,7 @@ def import_job_execute(
     _claim(job_id, worker)
     try:
         links = link_pending(job_id, model_name=model_name)
+        _keep_unchanged(job_id, worker, links.unchanged)
         while _one_batch(job_id, worker, max(1, batch_size), links):
             if progress is not None:
                 progress(ImportJob.objects.get(pk=job_id))
@@ -95,6 +96,7 @@ class JobLinks:
     rows: list[parts.Staged]
     results: dict[int, linker.LinkResult]
     seconds: float
+    unchanged: list[parts.Staged]  # merged by another job since this one was created
     merged: int = 0  # rows[:merged] are committed
     reported: bool = False
 
@@ -105,10 +107,55 @@ class JobLinks:
 def link_pending(job_id: int, *, model_name: str) -> JobLinks:
     """Read and link every valid row of the job not merged yet; reads only."""
     started = time.perf_counter()
-    rows = parts.pending(job_id)
+    rows, unchanged = _imported_meanwhile(job_id, parts.pending(job_id))
     inputs = [merging.link_input(row) for row in rows]
     results = {r.key: r for r in linker.link(inputs, model_name=model_name)}
-    return JobLinks(rows, results, round(time.perf_counter() - started, 3))
+    return JobLinks(rows, results, round(time.perf_counter() - started, 3), unchanged)
+
+
+def _imported_meanwhile(
+    job_id: int, rows: list[parts.Staged]
+) -> tuple[list[parts.Staged], list[parts.Staged]]:
+    """(rows to link, rows another standing job has merged since this one was created): a
+    file uploaded again while its first job waited in the queue adds only what is new."""
+    kind = ImportJob.objects.values_list("kind", flat=True).get(pk=job_id)
+    if not rows or not selectors.earlier_job_stands(kind, job_id=job_id):
+        return rows, []
+    fingerprints = [r.fingerprint for r in rows]
+    seen = selectors.fingerprints_imported(fingerprints, except_job=job_id)
+    return [r for r in rows if r.fingerprint not in seen], [
+        r for r in rows if r.fingerprint in seen
+    ]
+
+
+def _held(job_id: int, worker: str) -> ImportJob:
+    """The job, locked, still claimed by this worker (inside the caller's transaction)."""
+    job = ImportJob.objects.select_for_update().get(pk=job_id)
+    if job.claimed_by != worker:
+        raise Conflict(f"Impor #{job_id} diambil alih pekerja lain (job claimed elsewhere)")
+    return job
+
+
+def _keep_unchanged(job_id: int, worker: str, rows: list[parts.Staged]) -> None:
+    """Write the rows imported meanwhile as `unchanged`, as the job's creation would have."""
+    if not rows:
+        return
+    with transaction.atomic():
+        job = _held(job_id, worker)
+        staging.insert_rows(
+            [
+                merging.row_values(job_id, r, status=RowStatus.UNCHANGED, outcome=Outcome.SKIPPED)
+                for r in rows
+            ]
+        )
+        ImportJob.objects.filter(pk=job_id).update(rows_unchanged=F("rows_unchanged") + len(rows))
+        audit.record(
+            actor=job.created_by,
+            action="ingest.unchanged",
+            obj=job,
+            region_code=job.region_code,
+            after={"rows": len(rows), "first_line": rows[0].line, "last_line": rows[-1].line},
+        )
 
 
 def _one_batch(job_id: int, worker: str, size: int, links: JobLinks) -> bool:
@@ -117,9 +164,7 @@ def _one_batch(job_id: int, worker: str, size: int, links: JobLinks) -> bool:
     if not rows:
         return False
     with transaction.atomic():
-        job = ImportJob.objects.select_for_update().get(pk=job_id)
-        if job.claimed_by != worker:
-            raise Conflict(f"Impor #{job_id} diambil alih pekerja lain (job claimed elsewhere)")
+        job = _held(job_id, worker)
         results = {r.line: links.results[r.line] for r in rows}
         result = merging.merge_batch(job, rows, results=results)
         result.link_seconds, links.reported = (0.0 if links.reported else links.seconds), True

@@ -18,8 +18,8 @@ from lindungi.core import access, audit, pii
 from lindungi.core.access import Actor
 from lindungi.core.bulk import with_collector_paused
 from lindungi.core.errors import NotFound, ValidationError
-from lindungi.ingest import parts, reading, rules, sealing, staging
-from lindungi.ingest.models import ImportJob, ImportRow, JobStatus, MappingTemplate, RowStatus
+from lindungi.ingest import parts, reading, rules, sealing, selectors, staging
+from lindungi.ingest.models import ImportJob, MappingTemplate, RowStatus
 from lindungi.ingest.models import SourceKind as Kind
 from lindungi.ingest.validation import Checked, Known, check_table, table_lines
 from lindungi.reference.models import Occupation, Region, RegionLevel
@@ -161,36 +161,17 @@ def _shown_row(c: Checked) -> dict[str, Any]:
     return {"line": c.line, "ok": c.ok, "nik": nik, **c.data, "problems": c.problems}
 
 
-def _earlier_job_stands(kind: str, *, job_id: int) -> bool:
-    """Whether another job of the kind still stands (a fingerprint names its kind)."""
-    earlier = ImportJob.objects.filter(kind=kind).exclude(pk=job_id)
-    return earlier.exclude(status=JobStatus.UNDONE).exists()
-
-
 def _unchanged_marked(values: list[Row], *, earlier: bool) -> list[Row]:
     """Sealed values with the rows an earlier standing job already imported marked unchanged."""
     if not earlier:
         return values
-    seen = _seen_before([v[6] for v in values if v[1] == RowStatus.VALID])
+    seen = selectors.fingerprints_imported([v[6] for v in values if v[1] == RowStatus.VALID])
     return [
         (v[0], RowStatus.UNCHANGED, *v[2:8], "skipped", *v[9:])
         if v[1] == RowStatus.VALID and v[6] in seen
         else v
         for v in values
     ]
-
-
-def _seen_before(fingerprints: list[str]) -> set[str]:
-    """Fingerprints of rows already imported by a job that still stands."""
-    seen: set[str] = set()
-    unique = sorted(set(fingerprints))
-    for start in range(0, len(unique), 2000):
-        found = ImportRow.objects.filter(
-            fingerprint__in=unique[start : start + 2000],
-            status__in=[RowStatus.VALID, RowStatus.UNCHANGED],
-        ).exclude(job__status=JobStatus.UNDONE)
-        seen.update(found.values_list("fingerprint", flat=True))
-    return seen
 
 
 def _owner(actor: Actor | None) -> dict[str, Any]:
@@ -238,7 +219,7 @@ def import_job_create(
         **_owner(actor),
     )
     counts: Counter[str] = Counter()
-    earlier = _earlier_job_stands(kind, job_id=job.pk)  # asked once, not per slice
+    earlier = selectors.earlier_job_stands(kind, job_id=job.pk)  # asked once, not per slice
     chunks = sealing.sealed_chunks(
         lines, columns=columns, names=names, known=mapped.known, kind=kind
     )
