@@ -82,9 +82,8 @@ def write(job_id: int, seq: int, sealed: Sequence[tuple[Any, ...]]) -> None:
 
 def _bodies(job_id: int) -> Iterator[bytes | memoryview]:
     # one part at a time: a national file's parts are a few hundred megabytes
-    parts = StagedPart.objects.filter(job_id=job_id).order_by("seq")
-    for pk in parts.values_list("pk", flat=True):
-        yield StagedPart.objects.filter(pk=pk).values_list("body", flat=True).get()
+    parts = StagedPart.objects.filter(job_id=job_id).order_by("seq").values_list("body", flat=True)
+    return parts.iterator(chunk_size=1)
 
 
 def _merged_lines(job_id: int) -> set[int]:

@@ -49,8 +49,8 @@ def earlier_job_stands(kind: str, *, job_id: int) -> bool:
     return earlier.exclude(status=JobStatus.UNDONE).exists()
 
 
-def fingerprints_imported(fingerprints: list[str], *, except_job: int | None = None) -> set[str]:
-    """Which fingerprints rows of a standing job (other than `except_job`) already hold."""
+def fingerprints_imported(fingerprints: list[str], *, except_job: int) -> set[str]:
+    """Which fingerprints rows of a standing job other than `except_job` already hold."""
     seen: set[str] = set()
     unique = sorted(set(fingerprints))
     for start in range(0, len(unique), 2000):
@@ -58,8 +58,7 @@ def fingerprints_imported(fingerprints: list[str], *, except_job: int | None = N
             fingerprint__in=unique[start : start + 2000],
             status__in=[RowStatus.VALID, RowStatus.UNCHANGED],
         ).exclude(job__status=JobStatus.UNDONE)
-        if except_job is not None:
-            found = found.exclude(job_id=except_job)
+        found = found.exclude(job_id=except_job)
         seen.update(found.values_list("fingerprint", flat=True))
     return seen
 

@@ -1,7 +1,7 @@
 """Set-based writes of the ingest app, in the open transaction: COPY on PostgreSQL (its
 executemany still pays a round of parsing and index work per statement), executemany on SQLite.
-A row is inserted once: an invalid or unchanged one when its job is created, a valid one with
-its outcome when its batch merges (until then it waits in the job's parts)."""
+A row is inserted once: an invalid one when its job is created, a valid one when its job runs
+(with its outcome, or `unchanged`; until then it waits in the job's parts)."""
 
 from __future__ import annotations
 

@@ -96,7 +96,7 @@ class JobLinks:
     rows: list[parts.Staged]
     results: dict[int, linker.LinkResult]
     seconds: float
-    unchanged: list[parts.Staged]  # merged by another job since this one was created
+    unchanged: list[parts.Staged]  # already imported by another standing job
     merged: int = 0  # rows[:merged] are committed
     reported: bool = False
 
@@ -105,19 +105,20 @@ class JobLinks:
 
 
 def link_pending(job_id: int, *, model_name: str) -> JobLinks:
-    """Read and link every valid row of the job not merged yet; reads only."""
+    """Read and link every valid row of the job not merged yet, save those another standing
+    job already imported (a re-uploaded file adds only what is new); reads only."""
     started = time.perf_counter()
-    rows, unchanged = _imported_meanwhile(job_id, parts.pending(job_id))
+    rows, unchanged = _imported_before(job_id, parts.pending(job_id))
     inputs = [merging.link_input(row) for row in rows]
     results = {r.key: r for r in linker.link(inputs, model_name=model_name)}
     return JobLinks(rows, results, round(time.perf_counter() - started, 3), unchanged)
 
 
-def _imported_meanwhile(
+def _imported_before(
     job_id: int, rows: list[parts.Staged]
 ) -> tuple[list[parts.Staged], list[parts.Staged]]:
-    """(rows to link, rows another standing job has merged since this one was created): a
-    file uploaded again while its first job waited in the queue adds only what is new."""
+    """(rows to link, rows another standing job has merged): asked when the job runs, not when
+    it is created, so a file uploaded again while its first job waited is caught too."""
     kind = ImportJob.objects.values_list("kind", flat=True).get(pk=job_id)
     if not rows or not selectors.earlier_job_stands(kind, job_id=job_id):
         return rows, []
@@ -137,7 +138,7 @@ def _held(job_id: int, worker: str) -> ImportJob:
 
 
 def _keep_unchanged(job_id: int, worker: str, rows: list[parts.Staged]) -> None:
-    """Write the rows imported meanwhile as `unchanged`, as the job's creation would have."""
+    """Write the rows another job already imported as `unchanged`; they are not linked."""
     if not rows:
         return
     with transaction.atomic():

@@ -1,5 +1,5 @@
 """Preview an uploaded list, then create its job: every row kept, nothing linked yet (the
-invalid and unchanged rows as ImportRows, the valid ones sealed in the job's parts)."""
+invalid rows as ImportRows, the valid ones sealed in the job's parts)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from lindungi.core import access, audit, pii
 from lindungi.core.access import Actor
 from lindungi.core.bulk import with_collector_paused
 from lindungi.core.errors import NotFound, ValidationError
-from lindungi.ingest import parts, reading, rules, sealing, selectors, staging
+from lindungi.ingest import parts, reading, rules, sealing, staging
 from lindungi.ingest.models import ImportJob, MappingTemplate, RowStatus
 from lindungi.ingest.models import SourceKind as Kind
 from lindungi.ingest.validation import Checked, Known, check_table, table_lines
@@ -27,7 +27,6 @@ from lindungi.reference.selectors import district_codes_for_nik
 
 PREVIEW_ROWS = 20
 PREVIEW_PROBLEMS = 200
-Row = tuple[Any, ...]  # sealed values, in staging.COLUMNS order after the job id
 
 
 @dataclass(frozen=True)
@@ -161,19 +160,6 @@ def _shown_row(c: Checked) -> dict[str, Any]:
     return {"line": c.line, "ok": c.ok, "nik": nik, **c.data, "problems": c.problems}
 
 
-def _unchanged_marked(values: list[Row], *, earlier: bool) -> list[Row]:
-    """Sealed values with the rows an earlier standing job already imported marked unchanged."""
-    if not earlier:
-        return values
-    seen = selectors.fingerprints_imported([v[6] for v in values if v[1] == RowStatus.VALID])
-    return [
-        (v[0], RowStatus.UNCHANGED, *v[2:8], "skipped", *v[9:])
-        if v[1] == RowStatus.VALID and v[6] in seen
-        else v
-        for v in values
-    ]
-
-
 def _owner(actor: Actor | None) -> dict[str, Any]:
     if actor is None:
         return {}
@@ -198,10 +184,11 @@ def import_job_create(
     mapping: Mapping[str, str] | None = None,
     template: str | None = None,
 ) -> ImportJob:
-    """Stage every row of a checked file as a queued job, all or nothing; audited.
+    """Keep every row of a checked file as a queued job, all or nothing; audited.
 
-    Rows an earlier standing job already imported unchanged are kept as `unchanged` and are
-    not linked again. `actor=None` is the operator at the console (national scope).
+    The invalid rows are written as ImportRows, the valid ones wait in the job's parts; rows a
+    standing job already imported are found when the job runs (`run.link_pending`).
+    `actor=None` is the operator at the console (national scope).
     """
     mapped = _read_and_map(
         data=data, file_name=file_name, kind=kind, actor=actor, mapping=mapping, template=template
@@ -219,21 +206,18 @@ def import_job_create(
         **_owner(actor),
     )
     counts: Counter[str] = Counter()
-    earlier = selectors.earlier_job_stands(kind, job_id=job.pk)  # asked once, not per slice
     chunks = sealing.sealed_chunks(
         lines, columns=columns, names=names, known=mapped.known, kind=kind
     )
     with closing(chunks):
         for seq, sealed in enumerate(chunks):
-            values = _unchanged_marked(sealed, earlier=earlier)
-            staging.insert_rows([(job.pk, *v) for v in values if v[1] != RowStatus.VALID])
-            parts.write(job.pk, seq, [v for v in values if v[1] == RowStatus.VALID])
-            counts.update(v[1] for v in values)
+            staging.insert_rows([(job.pk, *v) for v in sealed if v[1] != RowStatus.VALID])
+            parts.write(job.pk, seq, [v for v in sealed if v[1] == RowStatus.VALID])
+            counts.update(v[1] for v in sealed)
     job.rows_read = counts.total()
     job.rows_invalid = counts[RowStatus.INVALID]
-    job.rows_unchanged = counts[RowStatus.UNCHANGED]
     job.rows_valid = job.rows_read - job.rows_invalid
-    job.save(update_fields=["rows_read", "rows_valid", "rows_invalid", "rows_unchanged"])
+    job.save(update_fields=["rows_read", "rows_valid", "rows_invalid"])
     audit.record(
         actor=actor,
         action="ingest.job_create",
@@ -246,7 +230,6 @@ def import_job_create(
             "read": job.rows_read,
             "valid": job.rows_valid,
             "invalid": job.rows_invalid,
-            "unchanged": job.rows_unchanged,
         },
     )
     return job
