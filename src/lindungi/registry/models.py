@@ -89,8 +89,13 @@ class Worker(models.Model):
         max_length=16, choices=WorkerStatus.choices, default=WorkerStatus.ACTIVE
     )
     ended_on = models.DateField(null=True, blank=True)
-    merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
+    merged_into = models.ForeignKey(  # indexed by worker_merged_into_idx, merged workers only
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+        db_index=False,
     )
     registered_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -118,7 +123,18 @@ class Worker(models.Model):
         indexes = [
             models.Index(fields=["village", "registered_at"], name="worker_village_idx"),
             models.Index(fields=["-registered_at", "-id"], name="worker_recent_idx"),
-            models.Index(fields=["occupation"], name="worker_occupation_idx"),
+            # Partial: most workers have no occupation and none is merged; an entry for each
+            # NULL would be written by every insert and every update that leaves its page.
+            models.Index(
+                fields=["occupation"],
+                name="worker_occupation_idx",
+                condition=Q(occupation__isnull=False),
+            ),
+            models.Index(
+                fields=["merged_into"],
+                name="worker_merged_into_idx",
+                condition=Q(merged_into__isnull=False),
+            ),
             models.Index(fields=["name_search"], name="worker_name_search_idx"),
         ]
 
