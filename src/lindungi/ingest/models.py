@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from lindungi.core.access import ScopePaths
+from lindungi.core.indexes import EqualityIndex
 from lindungi.registry.models import Worker
 
 
@@ -164,7 +165,8 @@ class ImportRow(models.Model):
                 name="ingest_row_worker_idx",
                 condition=models.Q(worker__isnull=False),
             ),
-            models.Index(fields=["fingerprint"], name="ingest_row_fingerprint_idx"),
+            # asked only "was this row imported before?" (fingerprint IN …)
+            EqualityIndex(fields=["fingerprint"], name="ingest_row_fingerprint_idx"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["job", "line"], name="ingest_row_job_line"),
