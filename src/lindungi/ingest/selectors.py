@@ -36,13 +36,6 @@ def job_open_reviews(*, job: ImportJob) -> int:
     return ReviewItem.objects.filter(row__job=job, decision=Decision.PENDING).count()
 
 
-def job_rows(*, job: ImportJob, status: str = "", limit: int = 100) -> list[ImportRow]:
-    qs = ImportRow.objects.filter(job=job).order_by("line")
-    if status in RowStatus.values:
-        qs = qs.filter(status=status)
-    return list(qs.select_related("worker")[:limit])
-
-
 def earlier_job_stands(kind: str, *, job_id: int) -> bool:
     """Whether another job of the kind still stands (a fingerprint names its kind)."""
     earlier = ImportJob.objects.filter(kind=kind).exclude(pk=job_id)
