@@ -9,7 +9,7 @@ from django.db import connection
 
 from lindungi.core import pii
 from lindungi.core.bulk import IN_CHUNK
-from lindungi.ingest import merging
+from lindungi.ingest import worker_writes
 from lindungi.ingest.models import ImportRow
 from lindungi.reference.models import Region
 from lindungi.registry.models import Worker
@@ -33,15 +33,15 @@ def test_held_niks_finds_every_held_index_among_more_keys_than_one_statement_tak
     village = Region.objects.filter(level=4).values_list("code", flat=True)[0]
     held = {str(_worker(n, village).nik_index) for n in (1, 2, 3)}
     asked = {f"{i:032x}" for i in range(3 * IN_CHUNK)} | held
-    assert merging._held_niks(asked) == held
-    assert merging._held_niks(set()) == set()
+    assert worker_writes.held_niks(asked) == held
+    assert worker_writes.held_niks(set()) == set()
 
 
 def test_current_reads_each_linked_worker_once_across_slices() -> None:
     village = Region.objects.filter(level=4).values_list("code", flat=True)[0]
     ids = {_worker(n, village).pk for n in (4, 5)}
     asked = ids | set(range(10**9, 10**9 + 2 * IN_CHUNK))
-    found = merging._current(asked)
+    found = worker_writes.current(asked)
     assert set(found) == ids
     assert sorted(w["welfare_decile"] for w in found.values()) == [4, 5]
     assert all(w["birth_date"] == "1980-01-01" for w in found.values())

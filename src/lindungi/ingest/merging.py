@@ -1,26 +1,21 @@
 """One batch of staged rows into the registry: link, register the new, update the known.
 
-Runs inside the batch's transaction (the caller's): new workers are written with one
-bulk INSERT per chunk, known workers changed with one bulk UPDATE per set of fields, the rows
-written once each with their outcomes (COPY on PostgreSQL), review items with one bulk INSERT.
+Runs inside the batch's transaction (the caller's): new workers registered and known workers
+changed set-wise (`worker_writes`), the rows written once each with their outcomes (COPY on
+PostgreSQL), review items with one bulk INSERT.
 What the source may change on a known worker is decided by `rules.plan_update` (per source
 kind); an identity field it may not change becomes a conflict for clerical review.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections
-from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
-from lindungi.core.bulk import in_lists
-from lindungi.ingest import linker, rules, staging
+from lindungi.ingest import linker, rules, staging, worker_writes
 from lindungi.ingest.models import (
     ImportJob,
     ImportRow,
@@ -31,24 +26,9 @@ from lindungi.ingest.models import (
 )
 from lindungi.ingest.parts import Staged
 from lindungi.registry import rules as registry_rules
-from lindungi.registry import search
-from lindungi.registry.models import Worker, WorkerStatus
+from lindungi.registry.models import WorkerStatus
 
 LINKED = ("exact", "merge")
-CURRENT_FIELDS = (
-    "id",
-    "name_search",
-    "birth_date",
-    "sex",
-    "village_id",
-    "birth_place",
-    "address_line",
-    "occupation_id",
-    "welfare_decile",
-    "village_role",
-    "nik_index",
-    "status",
-)
 
 
 def staged(row: ImportRow) -> Staged:
@@ -98,7 +78,7 @@ def merge_batch(
     ImportRow with its outcome; all in the caller's transaction."""
     by_line = {r.line: r for r in rows}
     out = BatchResult()
-    row_ids = dict(zip(by_line, _next_ids(ImportRow, len(rows)), strict=True))
+    row_ids = dict(zip(by_line, worker_writes.next_ids(ImportRow, len(rows)), strict=True))
     new_rows = [by_line[k] for k, r in results.items() if r.outcome == "new"]
     worker_of: dict[int, int | None] = dict(_register(job, new_rows))
     out.new = len(new_rows)
@@ -243,61 +223,15 @@ def _register(job: ImportJob, rows: list[Staged]) -> dict[int, int]:
     now = timezone.now()
     values = [worker_values(r, job.kind, now) for r in rows]
     wanted = [v["nik_index"] for v in values if v["nik_index"]]
-    taken = _held_niks(wanted)
+    taken = worker_writes.held_niks(wanted)
     seen: set[str] = set()
     for v in values:
         if v["nik_index"] in taken or v["nik_index"] in seen:
             v["nik_index"] = v["nik_enc"] = None
         elif v["nik_index"]:
             seen.add(v["nik_index"])
-    ids = insert_workers(values)
+    ids = worker_writes.insert_workers(values)
     return {r.line: wid for r, wid in zip(rows, ids, strict=True)}
-
-
-def _next_ids(model: type[Worker] | type[ImportRow], n: int) -> list[int]:
-    """Ids for n new rows of the model's table, taken in the open transaction.
-
-    PostgreSQL: from the table's sequence, so concurrent jobs never collide. SQLite: the
-    transaction holds the database's only write lock (IMMEDIATE), so past the highest id ever
-    given (AUTOINCREMENT never reuses one) is ours.
-    """
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # the sequence named once: inside the select list it was looked up for every id
-            # (3.6 s of a national file's 1.4 million ids, against 0.4 s)
-            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
-            sequence = cursor.fetchone()[0]
-            cursor.execute(
-                "SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, n]
-            )
-            return [int(r[0]) for r in cursor.fetchall()]
-        cursor.execute(
-            f"SELECT MAX(COALESCE((SELECT MAX(id) FROM {table}), 0),"  # noqa: S608 (a model's)
-            " COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
-            [table],
-        )
-        top = int(cursor.fetchone()[0])
-    return list(range(top + 1, top + 1 + n))
-
-
-def insert_workers(values: list[dict[str, Any]]) -> list[int]:
-    """Insert workers (COPY on PostgreSQL, executemany on SQLite); their ids in order."""
-    ids = _next_ids(Worker, len(values))
-    names = list(values[0])
-    db = connections[DEFAULT_DB_ALIAS]
-    prepared = {n: _prep(n, values[0][n], db) for n in ("registered_at", "updated_at")}
-    dated = connection.vendor != "postgresql"
-    rows = []
-    for wid, v in zip(ids, values, strict=True):
-        row = [wid]
-        for n in names:
-            value = prepared.get(n, v[n])
-            row.append(value.isoformat() if dated and n == "birth_date" else value)
-        rows.append(row)
-    with search.names_indexed_in_one_statement(ids[0]):
-        staging.copy_or_insert(Worker._meta.db_table, [_column(n) for n in ["id", *names]], rows)
-    return ids
 
 
 def _name_key(d: dict[str, Any]) -> str:
@@ -329,30 +263,11 @@ def _incoming(row: Staged) -> dict[str, Any]:
     }
 
 
-def _current(worker_ids: set[int]) -> dict[int, dict[str, Any]]:
-    """The linked workers' current values, read through a plain cursor: a national list reads
-    600,000 workers, and the ORM's row objects and converters cost more than the query."""
-    columns = ", ".join(_column(n) for n in CURRENT_FIELDS)
-    found: dict[int, dict[str, Any]] = {}
-    with connection.cursor() as cursor:
-        for where, params in in_lists(sorted(worker_ids)):
-            cursor.execute(
-                f"SELECT {columns} FROM registry_worker WHERE id {where}",  # noqa: S608
-                params,
-            )
-            for values in cursor.fetchall():
-                w = dict(zip(CURRENT_FIELDS, values, strict=True))
-                born = w["birth_date"]
-                w["birth_date"] = born if isinstance(born, str) else born.isoformat()
-                found[int(w["id"])] = w
-    return found
-
-
 def update_known(
     kind: str, rows: dict[int, Staged], linked: dict[int, int], out: BatchResult
 ) -> dict[int, list[str]]:
     """Apply what the source may change; returns row -> conflicting fields."""
-    current = _current(set(linked.values()))
+    current = worker_writes.current(set(linked.values()))
     # Only a worker without NIK can take the row's NIK: ask the registry about those alone
     # (an exact link's NIK is its worker's own).
     wanted = {
@@ -360,7 +275,7 @@ def update_known(
         for key, r in rows.items()
         if r.nik_index and (have := current.get(linked[key])) and have["nik_index"] is None
     }
-    free = _free_niks(wanted)
+    free = worker_writes.free_niks(wanted)
     conflicts: dict[int, list[str]] = {}
     changes: dict[int, dict[str, Any]] = {}
     for key, row in rows.items():
@@ -384,83 +299,10 @@ def update_known(
         if plan:
             changes[wid] = plan
             out.before[str(wid)], out.after[str(wid)] = before, after
-    _apply(changes)
+    worker_writes.update_workers(changes)
     out.updated = len(changes)
     return conflicts
 
 
-def _free_niks(indexes: set[str]) -> set[str]:
-    """The blind indexes no worker holds yet."""
-    if not indexes:
-        return set()
-    return indexes - _held_niks(indexes)
-
-
-def _held_niks(indexes: Collection[str]) -> set[str]:
-    """Which of these blind indexes a worker (of any status) holds."""
-    held: set[str] = set()
-    with connection.cursor() as cursor:
-        for where, params in in_lists(sorted(indexes)):
-            cursor.execute(f"SELECT nik_index FROM registry_worker WHERE nik_index {where}", params)  # noqa: S608
-            held.update(str(n) for (n,) in cursor.fetchall())
-    return held
-
-
 def _as_compared(have: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in have.items() if k not in ("id", "nik_index", "status")}
-
-
-def _apply(changes: dict[int, dict[str, Any]]) -> None:
-    """One set-based UPDATE per set of changed fields (Django's bulk_update builds a CASE per
-    row and field, which costs more than the update itself)."""
-    groups: dict[tuple[str, ...], list[list[Any]]] = defaultdict(list)
-    db = connections[DEFAULT_DB_ALIAS]
-    stamp = _prep("updated_at", timezone.now(), db)
-    for wid, plan in changes.items():
-        names = tuple(sorted(plan))
-        values = [
-            _prep(n, date.fromisoformat(plan[n]) if n == "birth_date" else plan[n], db)
-            for n in names
-        ]
-        groups[names].append([*values, stamp, wid])
-    for names, rows in groups.items():
-        _update(list(names), rows)
-
-
-def _update(names: list[str], rows: list[list[Any]]) -> None:
-    """UPDATE the workers' `names` (+ updated_at) from rows of [*values, stamp, id]."""
-    q = connection.ops.quote_name
-    columns = [_column(n) for n in names] + ["updated_at", "id"]
-    table = q(Worker._meta.db_table)
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            sets = ", ".join(f"{q(c)} = %s" for c in columns[:-1])
-            cursor.executemany(f"UPDATE {table} SET {sets} WHERE id = %s", rows)  # noqa: S608
-            return
-        listed = ", ".join(q(c) for c in columns)
-        cursor.execute("DROP TABLE IF EXISTS tmp_ingest_worker_update")
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE tmp_ingest_worker_update ON COMMIT DROP AS"  # noqa: S608
-            f" SELECT {listed} FROM {table} WITH NO DATA"
-        )
-    staging.copy_or_insert("tmp_ingest_worker_update", columns, rows)
-    sets = ", ".join(f"{q(c)} = t.{q(c)}" for c in columns[:-1])
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} w SET {sets} FROM tmp_ingest_worker_update t WHERE w.id = t.id"  # noqa: S608
-        )
-        cursor.execute("DROP TABLE tmp_ingest_worker_update")
-
-
-_FIELDS = {f.attname: f for f in Worker._meta.concrete_fields}
-
-
-def _column(name: str) -> str:
-    return str(_FIELDS[name].column)
-
-
-def _prep(name: str, value: Any, db: BaseDatabaseWrapper) -> Any:
-    """The value as the database takes it. `db` is the connection itself, resolved once by the
-    caller: each read through Django's proxy looks the thread's connection up again, and a
-    national list prepares a million values."""
-    return _FIELDS[name].get_db_prep_save(value, db)
