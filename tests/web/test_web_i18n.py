@@ -206,3 +206,38 @@ def test_english_catalogue_is_complete_and_compiled() -> None:
         assert _compiled_matches(compiled, key, entry), (
             f".mo is stale for {key[1]!r}: run compilemessages"
         )
+
+
+# Choice labels that read the same in both languages: numbers, acronyms, a dash and words
+# English shares. (The rule-source statuses carry their English in brackets.)
+SAME_IN_ENGLISH = frozenset(
+    {"—", "< 25", "25-34", "35-44", "45-54", "55+", "QRIS", "DTKS/Regsosek", "Virtual account"}
+    | {"Valid", "Sponsor", "Administrator", "Auditor"}
+)
+
+
+def _choice_labels() -> set[tuple[str, str]]:
+    from django.apps import apps
+
+    found: set[tuple[str, str]] = set()
+    for model in apps.get_models():
+        if not model.__module__.startswith("lindungi."):
+            continue
+        for field in model._meta.get_fields():
+            for _value, label in getattr(field, "choices", None) or ():
+                found.add((f"{model.__name__}.{field.name}", str(label)))
+    return found
+
+
+def test_every_choice_label_a_page_shows_has_its_english() -> None:
+    """A status, kind or outcome shown through `trans_label` stays Indonesian on an English
+    page unless web/catalog.py lists it and the catalogue translates it."""
+    untranslated = []
+    with translation.override("en"):
+        for where, label in sorted(_choice_labels()):
+            bilingual = label.endswith(")") and "(" in label and label.isascii()
+            if label in SAME_IN_ENGLISH or bilingual:
+                continue
+            if translation.gettext(label) == label:
+                untranslated.append((where, label))
+    assert untranslated == []

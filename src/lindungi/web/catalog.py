@@ -97,6 +97,32 @@ LABELS = [
     gettext_noop("Pengisian ulang"),
     gettext_noop("Ditolak BPJS"),
     gettext_noop("Keluar/tidak aktif"),
+    # ingest.models (Outcome, RowStatus, ReviewKind, Decision; job statuses are listed with the
+    # import views)
+    gettext_noop("Menunggu"),
+    gettext_noop("Cocok NIK"),
+    gettext_noop("Digabung otomatis"),
+    gettext_noop("Ditinjau petugas"),
+    gettext_noop("Dilewati"),
+    gettext_noop("Sudah diimpor"),
+    gettext_noop("Kemungkinan orang yang sama"),
+    gettext_noop("Data bertentangan"),
+    gettext_noop("Belum diputuskan"),
+    gettext_noop("Orang yang sama"),
+    gettext_noop("Orang berbeda"),
+    # contributions.models (LedgerEntry kinds not listed elsewhere)
+    gettext_noop("Pembalikan"),
+    # compliance.models (FindingKind, FindingStatus, LetterKind, HolidayKind)
+    gettext_noop("PTD/PWBD (belum daftar)"),
+    gettext_noop("PDS tenaga kerja"),
+    gettext_noop("PDS upah"),
+    gettext_noop("PDS program"),
+    gettext_noop("Dalam kasus"),
+    gettext_noop("Surat teguran I"),
+    gettext_noop("Surat teguran II"),
+    gettext_noop("Permohonan sanksi TMP2T"),
+    gettext_noop("Hari libur nasional"),
+    gettext_noop("Cuti bersama"),
 ]
 
 
