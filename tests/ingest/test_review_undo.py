@@ -151,6 +151,25 @@ def test_undo_removes_created_workers_and_reverts_updates(admin, branch_officer_
     assert again.rows_unchanged == 0
 
 
+def test_a_file_imports_again_after_the_job_that_imported_it_is_undone_even_if_it_was_re_uploaded(
+    branch_officer_kukar, exact_only
+):
+    """A re-upload's `unchanged` rows only point at the job that imported them: once that job
+    is undone they must not keep the same file from importing (nothing else holds it)."""
+    rows = [[nik(1), "Agus", "17-08-1985", "L", KUKAR], [nik(2), "Tono", "17-08-1985", "L", KUKAR]]
+    first = _run(rows, branch_officer_kukar)
+    again = _run(rows, branch_officer_kukar)
+    assert (first.rows_new, again.rows_unchanged, again.rows_new) == (2, 2, 0)
+    services.import_job_undo(job_id=first.pk, actor=branch_officer_kukar)
+    assert Worker.objects.count() == 0
+    third = _run(rows, branch_officer_kukar)
+    assert (third.rows_unchanged, third.rows_new) == (0, 2)
+    assert sorted(Worker.objects.values_list("full_name", flat=True)) == ["Agus", "Tono"]
+    # and a fourth upload finds them imported by the third
+    fourth = _run(rows, branch_officer_kukar)
+    assert (fourth.rows_unchanged, fourth.rows_new, Worker.objects.count()) == (2, 0, 2)
+
+
 def test_undo_denied_changes_nothing(branch_officer_kukar, planner_kukar, good_rows, exact_only):
     job = _run(good_rows, branch_officer_kukar)
     audit_before = AuditEvent.objects.count()

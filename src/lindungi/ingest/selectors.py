@@ -43,13 +43,14 @@ def earlier_job_stands(kind: str, *, job_id: int) -> bool:
 
 
 def fingerprints_imported(fingerprints: list[str], *, except_job: int) -> set[str]:
-    """Which fingerprints rows of a standing job other than `except_job` already hold."""
+    """Which fingerprints valid rows of a standing job other than `except_job` hold: rows that
+    were merged, not a re-upload's `unchanged` rows, which only point at the job that merged
+    them and would keep the file out for good once that job is undone."""
     seen: set[str] = set()
     unique = sorted(set(fingerprints))
     for start in range(0, len(unique), 2000):
         found = ImportRow.objects.filter(
-            fingerprint__in=unique[start : start + 2000],
-            status__in=[RowStatus.VALID, RowStatus.UNCHANGED],
+            fingerprint__in=unique[start : start + 2000], status=RowStatus.VALID
         ).exclude(job__status=JobStatus.UNDONE)
         found = found.exclude(job_id=except_job)
         seen.update(found.values_list("fingerprint", flat=True))
