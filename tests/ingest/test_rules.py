@@ -67,6 +67,58 @@ def test_find_header_skips_titles_and_blank_lines() -> None:
     assert rules.find_header([["a", "b"], ["c", "d"]]) is None
 
 
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        (["NIK"], "nik"),
+        (["N I K"], "nik"),
+        (["N.I.K."], "nik"),
+        (["No. NIK"], "nik"),
+        (["NO_KTP"], "nik"),
+        (["Tanggal Lahir (dd-mm-yyyy)"], "birth_date"),
+        (["Tgl. Lahir"], "birth_date"),
+        (["Jenis Kelamin (L/P)"], "sex"),
+        (["L/P"], "sex"),
+        (["J K"], "sex"),
+        (["Kode Desa (10 digit)"], "village_code"),
+        (["Nama Lengkap (sesuai KTP)"], "full_name"),
+        (["(Nama)"], "full_name"),
+        # two headers named the same once their hints go: neither is taken
+        (["Tanggal Lahir (Ayah)", "Tanggal Lahir (Ibu)"], None),
+        # a header named exactly wins over one named only without its hint
+        (["Tanggal Lahir (Ibu)", "Tanggal Lahir"], "birth_date"),
+        (["Keterangan"], None),
+        (["No"], None),
+    ],
+)
+def test_headers_as_offices_write_them_name_their_field(
+    header: list[str], field: str | None
+) -> None:
+    mapping = rules.auto_mapping(header)
+    assert list(mapping) == ([field] if field else [])
+    if field == "birth_date" and len(header) == 2:
+        assert mapping[field] == "Tanggal Lahir"
+
+
+def test_a_header_row_whose_names_carry_hints_is_found() -> None:
+    rows = [
+        ["FORMULIR PENDATAAN", "", ""],
+        ["Nama (sesuai KTP)", "Tanggal Lahir (dd-mm-yyyy)", "Jenis Kelamin (L/P)"],
+        ["Budi", "17-08-1985", "L"],
+    ]
+    assert rules.find_header(rows) == 1
+    assert rules.auto_mapping(rows[1]) == {
+        "full_name": "Nama (sesuai KTP)",
+        "birth_date": "Tanggal Lahir (dd-mm-yyyy)",
+        "sex": "Jenis Kelamin (L/P)",
+    }
+
+
+def test_headers_that_differ_only_in_their_hint_are_not_duplicates() -> None:
+    assert rules.duplicate_headers(["Tanggal Lahir (Ayah)", "Tanggal Lahir (Ibu)"]) == []
+    assert rules.duplicate_headers(["NIK", "N.I.K."]) == ["nik"]
+
+
 def test_duplicate_headers_are_compared_loosely() -> None:
     assert rules.duplicate_headers(["NIK", "Nama", "nik ", "Alamat", ""]) == ["nik"]
 

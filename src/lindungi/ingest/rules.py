@@ -142,17 +142,32 @@ def text_of(cell: Any) -> str:
     return " ".join(str(cell).split())
 
 
+_BRACKETED = re.compile(r"\([^()]*\)")
+_SPELLED = re.compile(r"\b(?:[a-z] )+[a-z]\b")  # "n i k": a word written letter by letter
+
+
 def header_key(cell: Any) -> str:
-    """A header cell compared loosely: lower case, punctuation as spaces."""
+    """A header cell compared loosely: lower case, punctuation as spaces, and a word spelled
+    out letter by letter ("N I K", "N.I.K.") written whole."""
     text = text_of(cell).lower().replace("_", " ").replace(".", " ")
-    return " ".join(re.sub(r"[^a-z0-9/ ]", " ", text).split())
+    text = " ".join(re.sub(r"[^a-z0-9/ ]", " ", text).split())
+    return _SPELLED.sub(lambda m: m.group(0).replace(" ", ""), text)
 
 
 _ALIAS_INDEX = {alias: field for field, names in ALIASES.items() for alias in names}
 
 
 def field_for_header(cell: Any) -> str | None:
+    """The field a header names by one of its aliases."""
     return _ALIAS_INDEX.get(header_key(cell))
+
+
+def _field_without_hint(cell: Any) -> str | None:
+    """The field a header names once a bracketed hint is left out ("Tanggal Lahir
+    (dd-mm-yyyy)", "Jenis Kelamin (L/P)")."""
+    text = text_of(cell)
+    bare = _BRACKETED.sub(" ", text)
+    return _ALIAS_INDEX.get(header_key(bare)) if bare != text else None
 
 
 def find_header(rows: Sequence[Sequence[Any]], *, look: int = 30) -> int | None:
@@ -162,7 +177,7 @@ def find_header(rows: Sequence[Sequence[Any]], *, look: int = 30) -> int | None:
     """
     best, best_score = None, 1
     for index, row in enumerate(rows[:look]):
-        score = len({f for c in row if (f := field_for_header(c))})
+        score = len({f for c in row if (f := field_for_header(c) or _field_without_hint(c))})
         if score > best_score:
             best, best_score = index, score
     return best
@@ -178,12 +193,21 @@ def duplicate_headers(header: Sequence[Any]) -> list[str]:
 
 
 def auto_mapping(header: Sequence[Any]) -> dict[str, str]:
-    """Target field -> header text, for every header that a known alias names."""
+    """Target field -> header text, for every header that a known alias names; a header
+    named so only with its bracketed hint left out counts when no other header is named the
+    same way ("Tanggal Lahir (Ayah)" beside "Tanggal Lahir (Ibu)" names neither)."""
     mapping: dict[str, str] = {}
     for cell in header:
         field = field_for_header(cell)
         if field and field not in mapping:
             mapping[field] = text_of(cell)
+    hinted: dict[str, list[str]] = {}
+    for cell in header:
+        if field_for_header(cell) is None and (field := _field_without_hint(cell)):
+            hinted.setdefault(field, []).append(text_of(cell))
+    for field, cells in hinted.items():
+        if field not in mapping and len(cells) == 1:
+            mapping[field] = cells[0]
     return mapping
 
 
