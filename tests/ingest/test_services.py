@@ -85,9 +85,10 @@ def test_bad_rows_never_block_good_rows(branch_officer_kukar):
         [nik(4, day="57"), "Wati", "17-08-1985", "P", "6402012999"],  # unknown village
         [nik(5), "Rudi", "17-08-1985", "L", KUBU_RAYA],  # outside the officer's scope
         ["6.40212E+15", "Joko", "17-08-1985", "L", KUKAR],  # lost digits: warning only
+        [nik(6), "=1+1", "17-08-1985", "L", KUKAR],  # no letter: not a name
     ]
     job = _import(rows, branch_officer_kukar)
-    assert (job.rows_read, job.rows_valid, job.rows_invalid, job.rows_new) == (6, 2, 4, 2)
+    assert (job.rows_read, job.rows_valid, job.rows_invalid, job.rows_new) == (7, 2, 5, 2)
     problems = {
         r.line: [(p["column"], p["value"], p["level"]) for p in r.errors]
         for r in ImportRow.objects.filter(job=job).exclude(errors=[]).order_by("line")
@@ -98,6 +99,7 @@ def test_bad_rows_never_block_good_rows(branch_officer_kukar):
         5: [("Kode Desa", "6402012999", "error")],
         6: [("Kode Desa", KUBU_RAYA, "error")],
         7: [("NIK", "6.40212E+15", "warning")],
+        8: [("Nama Lengkap", "=1+1", "error")],
     }
     unknown = ImportRow.objects.get(job=job, line=5).errors[0]["message"]
     assert unknown == "Desa/kelurahan 6402012999 tidak dikenal (unknown village code)"

@@ -233,6 +233,8 @@ def test_worker_register_names_every_bad_field_at_once(branch_officer_kukar: Use
         ({"village_code": "64.02.01"}, "village_code", "adalah kode kecamatan"),
         ({"phone": "0800123456"}, "phone", "Nomor 080x adalah nomor layanan"),
         ({"full_name": "x" * 151}, "full_name", "Paling banyak 150 karakter"),
+        ({"full_name": "=1+1"}, "full_name", "Nama harus memuat huruf"),
+        ({"full_name": "12345"}, "full_name", "Nama harus memuat huruf"),
         ({"birth_date": date(1900, 1, 1), "nik": ""}, "birth_date", "Umur lebih dari 120 tahun"),
     ],
 )

@@ -156,6 +156,8 @@ def check_row(row: _Row, known: Known) -> Checked:
         row.problem("full_name", "Nama wajib diisi (name is required)")
     elif len(name) > 150:
         row.problem("full_name", "Nama lebih dari 150 karakter (name over 150 characters)")
+    elif not registry_rules.name_has_letters(name):
+        row.problem("full_name", registry_rules.NAME_WITHOUT_LETTERS)
     born = row.read("birth_date", lambda c: rules.parse_date(c, today=known.today))
     born = _check_born(row, born, known.today)
     sex = row.read("sex", rules.parse_sex)

@@ -48,11 +48,15 @@ class Collector:
 
 
 def clean_name(value: str, *, field: str, errors: Collector, max_length: int = 150) -> str:
+    from lindungi.registry import rules
+
     name = " ".join(value.split())
     if not name:
         errors.add(field, "Wajib diisi (required)")
     elif len(name) > max_length:
         errors.add(field, f"Paling banyak {max_length} karakter (at most {max_length} characters)")
+    elif not rules.name_has_letters(name):
+        errors.add(field, rules.NAME_WITHOUT_LETTERS)
     return name
 
 
