@@ -40,6 +40,9 @@ def test_upload_preview_import_and_job_page(branch_officer_kukar, good_rows, tmp
     assert "6402••••••••0001" in html
     assert nik(1) not in html
     assert '<td>Kode Desa</td><td class="mono">6402019999</td>' in html  # row, column, value
+    # the mapping form names each field as the office knows it, not by its API key
+    assert '<label for="map_full_name">Nama lengkap <span class="req"' in html
+    assert '<label for="map_welfare_decile">Desil kesejahteraan' in html
     assert ImportJob.objects.count() == 0
     assert not any(nik(1).encode() in p.read_bytes() for p in tmp_path.rglob("*.bin"))
     form = {"kind": "dtks", "action": "import"}

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lindungi.core import access
@@ -19,6 +20,20 @@ from lindungi.ingest.models import JobStatus, SourceKind
 from lindungi.web.errors import actor, page, render_page
 
 PREVIEW_PROBLEMS_SHOWN = 50
+# What each target field is called on the mapping form (the field names are the API's).
+FIELD_LABELS = {
+    "nik": pgettext_lazy("import field", "NIK"),
+    "full_name": pgettext_lazy("import field", "Nama lengkap"),
+    "birth_date": pgettext_lazy("import field", "Tanggal lahir"),
+    "sex": pgettext_lazy("import field", "Jenis kelamin"),
+    "village_code": pgettext_lazy("import field", "Kode desa/kelurahan"),
+    "birth_place": pgettext_lazy("import field", "Tempat lahir"),
+    "address_line": pgettext_lazy("import field", "Alamat"),
+    "phone": pgettext_lazy("import field", "Nomor HP"),
+    "occupation_code": pgettext_lazy("import field", "Kode pekerjaan"),
+    "welfare_decile": pgettext_lazy("import field", "Desil kesejahteraan"),
+    "village_role": pgettext_lazy("import field", "Jabatan di desa"),
+}
 
 
 def _kinds() -> list[tuple[str, str]]:
@@ -111,7 +126,7 @@ def import_preview(request: HttpRequest, token: str) -> HttpResponse:
         "kind": kind,
         "file_name": name,
         "preview": preview,
-        "fields": [(f, preview.mapping.get(f, "")) for f in rules.FIELDS],
+        "fields": [(f, FIELD_LABELS[f], preview.mapping.get(f, "")) for f in rules.FIELDS],
         "required": rules.REQUIRED,
         "problems": preview.problems[:PREVIEW_PROBLEMS_SHOWN],
     }
