@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Any
 
 import pytest
 import xlsxwriter
+
+from lindungi.registry.models import Worker
+from lindungi.registry.services import WorkerInput, worker_register
 
 # Kutai Kartanegara, kecamatan Muara Muntai (64.02.01), desa Perian; Kubu Raya's Sungai Raya.
 KUKAR = "6402012001"
@@ -103,3 +107,14 @@ def good_rows() -> list[list[Any]]:
         [nik(2, day="03", month="02", year="79"), "Agus Salim", "03/02/79", "L", KUKAR],
         [nik(3, day="61", month="11", year="92"), "Siti Rahmawati", "1992-11-21", "P", KUKAR],
     ]
+
+
+def known_worker(actor: Any, name: str = "Budi Santoso", **kw: Any) -> Worker:
+    """A worker registered before the import: Budi Santoso, born 17 Aug 1985 in Kukar."""
+    values: dict[str, Any] = {
+        "full_name": name,
+        "birth_date": date(1985, 8, 17),
+        "sex": "L",
+        "village_code": KUKAR,
+    }
+    return worker_register(data=WorkerInput(**(values | kw)), actor=actor)

@@ -7,24 +7,13 @@ from typing import Any
 
 import pytest
 
-from lindungi.core.errors import Conflict, NotFound, PermissionDenied
+from lindungi.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from lindungi.core.models import AuditEvent
 from lindungi.ingest import services
 from lindungi.ingest.models import ImportJob, ImportRow, ReviewItem
 from lindungi.registry.models import Membership, Payer, Worker
-from lindungi.registry.services import WorkerInput, worker_register
 
-from .conftest import KUKAR, csv_bytes, nik
-
-
-def _known(actor: Any, name: str = "Budi Santoso", **kw: Any) -> Worker:
-    values: dict[str, Any] = {
-        "full_name": name,
-        "birth_date": date(1985, 8, 17),
-        "sex": "L",
-        "village_code": KUKAR,
-    }
-    return worker_register(data=WorkerInput(**(values | kw)), actor=actor)
+from .conftest import KUKAR, csv_bytes, known_worker, nik
 
 
 def _run(rows: list[list[Any]], actor: Any, **kw: Any) -> ImportJob:
@@ -36,7 +25,7 @@ def _run(rows: list[list[Any]], actor: Any, **kw: Any) -> ImportJob:
 
 @pytest.fixture
 def review_item(admin, branch_officer_kukar, scripted) -> ReviewItem:
-    known = _known(admin)
+    known = known_worker(admin)
     scripted({"Budi Santosa": ("review", known.pk, {"name": "fuzzy", "dob": "agree"})})
     job = _run([["", "Budi Santosa", "17-08-1985", "L", KUKAR]], branch_officer_kukar)
     assert (job.rows_review, job.rows_new) == (1, 0)
@@ -93,7 +82,7 @@ def test_review_out_of_scope_is_not_found(review_item, branch_officer_kubu_raya)
 
 
 def test_conflict_apply_then_undo_reverts_from_audit(admin, branch_officer_kukar, scripted):
-    known = _known(admin, nik=nik(1))
+    known = known_worker(admin, nik=nik(1))
     scripted({"Budi Hartono": ("exact", known.pk, {"nik": "agree"})})
     job = _run([[nik(1), "Budi Hartono", "17-08-1985", "L", KUKAR]], branch_officer_kukar)
     item = ReviewItem.objects.get()
@@ -105,8 +94,83 @@ def test_conflict_apply_then_undo_reverts_from_audit(admin, branch_officer_kukar
     assert known.full_name == "Budi Santoso"
 
 
+DECILE_HEADER = ["NIK", "Nama", "Tanggal Lahir", "JK", "Kode Desa", "Desil"]
+
+
+def test_a_merged_row_in_conflict_can_be_another_person(admin, branch_officer_kukar, scripted):
+    """Linkage merged a row whose NIK contradicts the worker's; the clerk says: another
+    person. What the merge wrote on the worker goes, the row's person is registered, and
+    undoing the job later leaves the worker as it was before the import."""
+    known = known_worker(admin, nik=nik(1), welfare_decile=7)
+    scripted({"Budi Santoso": ("merge", known.pk, {"name": "agree", "birth_date": "agree"})})
+    row = [nik(2), "Budi Santoso", "17-08-1985", "L", KUKAR, "3"]
+    job = _run([row], branch_officer_kukar, header=DECILE_HEADER)
+    known.refresh_from_db()
+    item = ReviewItem.objects.get()
+    assert (item.kind, item.conflicts, known.welfare_decile) == ("conflict", ["nik"], 3)
+    services.review_decide(
+        item_id=item.pk, decision="different", actor=branch_officer_kukar, note="KTP beda"
+    )
+    known.refresh_from_db()
+    imported = ImportRow.objects.get(job=job)
+    other = Worker.objects.get(pk=imported.worker_id)
+    assert known.welfare_decile == 7
+    assert (other.pk != known.pk, imported.created, other.welfare_decile) == (True, True, 3)
+    assert other.nik_index == imported.nik_index is not None
+    event = AuditEvent.objects.get(action="ingest.review")
+    assert event.before == {"workers": {str(known.pk): {"welfare_decile": 3}}}
+    assert event.after["workers"] == {str(known.pk): {"welfare_decile": 7}}
+    services.import_job_undo(job_id=job.pk, actor=branch_officer_kukar)
+    known.refresh_from_db()
+    assert known.welfare_decile == 7
+    assert not Worker.objects.filter(pk=other.pk).exists()
+
+
+def test_a_later_row_declared_another_person_takes_back_nothing_the_first_row_wrote(
+    admin, branch_officer_kukar, scripted
+):
+    known = known_worker(admin, nik=nik(1), welfare_decile=7)
+    scripted(
+        {
+            "Budi Santoso": ("exact", known.pk, {"nik": "agree"}),
+            "Budi Santosa": ("merge", known.pk, {"name": "fuzzy"}),
+        }
+    )
+    rows = [
+        [nik(1), "Budi Santoso", "17-08-1985", "L", KUKAR, "3"],
+        [nik(2), "Budi Santosa", "17-08-1985", "L", KUKAR, "5"],
+    ]
+    _run(rows, branch_officer_kukar, header=DECILE_HEADER)
+    known.refresh_from_db()
+    assert known.welfare_decile == 3  # the first row's change
+    item = ReviewItem.objects.get(row__line=3)
+    services.review_decide(item_id=item.pk, decision="different", actor=branch_officer_kukar)
+    known.refresh_from_db()
+    assert known.welfare_decile == 3
+    assert AuditEvent.objects.get(action="ingest.review").before is None
+
+
+def test_a_row_linked_by_its_nik_cannot_be_declared_another_person(
+    admin, branch_officer_kukar, scripted
+):
+    known = known_worker(admin, nik=nik(1))
+    scripted({"Budi Hartono": ("exact", known.pk, {"nik": "agree"})})
+    _run([[nik(1), "Budi Hartono", "17-08-1985", "L", KUKAR]], branch_officer_kukar)
+    item = ReviewItem.objects.get()
+    workers, events = Worker.objects.count(), AuditEvent.objects.count()
+    with pytest.raises(ValidationError):
+        services.review_decide(item_id=item.pk, decision="different", actor=branch_officer_kukar)
+    item.refresh_from_db()
+    assert (item.decision, Worker.objects.count(), AuditEvent.objects.count()) == (
+        "",
+        workers,
+        events,
+    )
+    assert ImportRow.objects.get().worker_id == known.pk
+
+
 def test_undo_removes_created_workers_and_reverts_updates(admin, branch_officer_kukar):
-    known = _known(
+    known = known_worker(
         admin,
         nik=nik(9, day="01", month="01", year="80"),
         birth_date=date(1980, 1, 1),
@@ -199,7 +263,7 @@ def test_a_later_list_fills_a_missing_nik_and_undo_clears_it(branch_officer_kuka
 
 
 def test_same_person_also_makes_the_changes_the_source_may(admin, branch_officer_kukar, scripted):
-    known = _known(admin, welfare_decile=6)
+    known = known_worker(admin, welfare_decile=6)
     scripted({"Budi Santosa": ("review", known.pk, {"name": "fuzzy"})})
     header = ["NIK", "Nama", "Tanggal Lahir", "JK", "Kode Desa", "Desil"]
     job = _run(

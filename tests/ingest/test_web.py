@@ -11,7 +11,7 @@ from django.test import Client
 from lindungi.ingest.models import ImportJob, ReviewItem
 from lindungi.registry.models import Worker
 
-from .conftest import KUKAR, csv_bytes, nik
+from .conftest import KUKAR, csv_bytes, known_worker, nik
 
 
 def _client(user: Any) -> Client:
@@ -134,3 +134,26 @@ def test_review_side_by_side_and_decide(
     undo = client.post(f"/imports/{job.pk}/undo/")
     assert undo.status_code == 302
     assert not Worker.objects.filter(full_name="Budi Santosa").exists()
+
+
+@pytest.mark.parametrize(("linked_by", "offered"), [("merge", True), ("exact", False)])
+def test_a_nik_conflict_says_the_nik_stays_and_offers_another_person_only_after_a_merge(
+    admin, branch_officer_kukar, scripted, linked_by, offered
+):
+    from lindungi.ingest import services
+
+    known = known_worker(admin, nik=nik(1))
+    scripted({"Budi Santoso": (linked_by, known.pk, {"name": "agree"})})
+    given = nik(2) if linked_by == "merge" else nik(1)
+    rows = [[given, "Budi Santoso", "17-08-1985", "L", KUKAR]]
+    if linked_by == "exact":
+        rows = [[given, "Budi Santosa", "17-08-1985", "L", KUKAR]]
+        scripted({"Budi Santosa": ("exact", known.pk, {"nik": "agree"})})
+    job = services.import_job_create(
+        data=csv_bytes(rows), file_name="d.csv", kind="dtks", actor=branch_officer_kukar
+    )
+    services.import_job_execute(job_id=job.pk)
+    item = ReviewItem.objects.get()
+    html = _client(branch_officer_kukar).get(f"/imports/reviews/{item.pk}/").content.decode()
+    assert ('name="decision" value="different"' in html) is offered
+    assert ('id="nik-note"' in html) is (linked_by == "merge")

@@ -12,14 +12,24 @@ from lindungi.accounts.models import User
 from lindungi.core import access, audit
 from lindungi.core.access import Actor
 from lindungi.core.errors import Conflict, ValidationError
+from lindungi.core.models import AuditEvent
 from lindungi.ingest import merging
-from lindungi.ingest.models import Decision, ImportJob, ImportRow, ReviewItem, ReviewKind
+from lindungi.ingest.models import (
+    Decision,
+    ImportJob,
+    ImportRow,
+    Outcome,
+    ReviewItem,
+    ReviewKind,
+)
+from lindungi.ingest.services import undo
 from lindungi.registry import rules as registry_rules
 from lindungi.registry.models import Worker, WorkerStatus
 
 ALLOWED = {
     ReviewKind.MATCH: (Decision.SAME, Decision.DIFFERENT),
-    ReviewKind.CONFLICT: (Decision.APPLY, Decision.KEEP),
+    # `different` only for a row the linkage merged: a row linked by its NIK is that person
+    ReviewKind.CONFLICT: (Decision.APPLY, Decision.KEEP, Decision.DIFFERENT),
 }
 _FIELD_OF = {"name_search": "full_name", "nik": ""}
 
@@ -32,15 +42,17 @@ def review_decide(*, item_id: int, decision: str, actor: Actor, note: str = "") 
     item = access.get(actor, access.REVIEW_LINKAGE, qs, pk=item_id)
     if item.decision:
         raise Conflict("Sudah diputuskan (already decided)")
-    if decision not in ALLOWED[ReviewKind(item.kind)]:
-        raise ValidationError({"decision": f"Keputusan '{decision}' tidak berlaku di sini"})
     row, job = item.row, item.row.job
+    if decision not in allowed(item):
+        raise ValidationError({"decision": f"Keputusan '{decision}' tidak berlaku di sini"})
     before: dict[str, Any] = {}  # changed fields of the candidate, for the audit and undo
     after: dict[str, Any] = {}
     worker_id = item.candidate_id
     if decision == Decision.SAME:
         before, after = _link_same(job, row, _alive(item.candidate_id))
     elif decision == Decision.DIFFERENT:
+        if item.kind == ReviewKind.CONFLICT:  # what the merge wrote on the candidate goes
+            before, after = _take_back(job, row, _alive(item.candidate_id))
         worker_id = merging.register_one(job, row)
     elif decision == Decision.APPLY:
         before, after = _apply_conflict(row, _alive(item.candidate_id), list(item.conflicts))
@@ -65,6 +77,42 @@ def review_decide(*, item_id: int, decision: str, actor: Actor, note: str = "") 
         note=note,
     )
     return item
+
+
+def allowed(item: ReviewItem) -> tuple[str, ...]:
+    """The decisions open on this item: a conflict on a row linked by its NIK cannot be
+    another person."""
+    choices = ALLOWED[ReviewKind(item.kind)]
+    if item.kind == ReviewKind.CONFLICT and item.row.outcome != Outcome.MERGE:
+        return tuple(c for c in choices if c != Decision.DIFFERENT)
+    return choices
+
+
+def _take_back(
+    job: ImportJob, row: ImportRow, worker_id: int
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The changes the row's batch made on the candidate for this row, taken back: a batch
+    applies the changes of the first row it links to a worker, so later rows changed nothing."""
+    for event in AuditEvent.objects.filter(
+        object_type=ImportJob._meta.label_lower, object_id=str(job.pk), action="ingest.batch"
+    ).order_by("pk"):
+        done = event.after or {}
+        if not done.get("first_line", 0) <= row.line <= done.get("last_line", -1):
+            continue
+        first = ImportRow.objects.filter(
+            job=job,
+            worker_id=worker_id,
+            outcome__in=[Outcome.EXACT, Outcome.MERGE],
+            line__range=(done["first_line"], row.line),
+        ).order_by("line")
+        if first.values_list("line", flat=True).first() != row.line:
+            return {}, {}
+        before = ((event.before or {}).get("workers") or {}).get(str(worker_id)) or {}
+        after = (done.get("workers") or {}).get(str(worker_id)) or {}
+        return undo.take_back(
+            worker_id=worker_id, before=before, after=after, nik_index=row.nik_index
+        )
+    return {}, {}
 
 
 def _alive(worker_id: int | None) -> int:

@@ -116,6 +116,29 @@ def _revert_workers(
         Worker.objects.bulk_update(workers, [*names, "updated_at"], batch_size=500)
 
 
+def take_back(
+    *, worker_id: int, before: dict[str, Any], after: dict[str, Any], nik_index: str | None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What one merge changed on one worker, taken back as undo takes it back (each field only
+    where the worker still holds the imported value; a NIK it filled only while the worker
+    still holds it); returns the fields moved, as they were and as they are now."""
+    worker = Worker.objects.select_for_update().get(pk=worker_id)
+    was = audit.snapshot(worker)
+    _revert_workers({str(worker_id): before}, {str(worker_id): after}, Undone())
+    unfilled = bool(nik_index) and "nik" in before
+    unfilled = unfilled and bool(
+        Worker.objects.filter(pk=worker_id, nik_index=nik_index).update(
+            nik_index=None, nik_enc=None, updated_at=timezone.now()
+        )
+    )
+    now = audit.snapshot(Worker.objects.get(pk=worker_id))
+    moved = [f for f in now if f != "updated_at" and now[f] != was.get(f)]
+    old, new = {f: was.get(f) for f in moved}, {f: now[f] for f in moved}
+    if unfilled:
+        old["nik"], new["nik"] = "filled", ""
+    return old, new
+
+
 def _same(current: Any, imported: Any) -> bool:
     return current == imported or str(current) == str(imported)
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lindungi.ingest import selectors, services
+from lindungi.ingest.services.review import allowed
 from lindungi.web.errors import actor, page, render_page
 
 
@@ -44,5 +45,6 @@ def review_detail(request: HttpRequest, item_id: int) -> HttpResponse:
         "nav": "ingest",
         "item": item,
         "lines": selectors.side_by_side(item),
+        "decisions": allowed(item),
     }
     return render_page(request, "web/ingest/review.html", context)
