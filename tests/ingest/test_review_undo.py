@@ -126,8 +126,15 @@ def test_a_merged_row_in_conflict_can_be_another_person(admin, branch_officer_ku
     assert not Worker.objects.filter(pk=other.pk).exists()
 
 
-def test_a_later_row_declared_another_person_takes_back_nothing_the_first_row_wrote(
-    admin, branch_officer_kukar, scripted
+@pytest.mark.parametrize(
+    ("first_decile", "after_batch", "after_decision"),
+    [
+        ("3", 3, 3),  # the first row wrote 3: the second row wrote nothing to take back
+        ("7", 5, 7),  # the first row changed nothing (7 already), so the second row wrote 5
+    ],
+)
+def test_a_later_row_declared_another_person_takes_back_only_what_it_wrote(
+    admin, branch_officer_kukar, scripted, first_decile, after_batch, after_decision
 ):
     known = known_worker(admin, nik=nik(1), welfare_decile=7)
     scripted(
@@ -137,17 +144,19 @@ def test_a_later_row_declared_another_person_takes_back_nothing_the_first_row_wr
         }
     )
     rows = [
-        [nik(1), "Budi Santoso", "17-08-1985", "L", KUKAR, "3"],
+        [nik(1), "Budi Santoso", "17-08-1985", "L", KUKAR, first_decile],
         [nik(2), "Budi Santosa", "17-08-1985", "L", KUKAR, "5"],
     ]
     _run(rows, branch_officer_kukar, header=DECILE_HEADER)
     known.refresh_from_db()
-    assert known.welfare_decile == 3  # the first row's change
+    assert known.welfare_decile == after_batch
     item = ReviewItem.objects.get(row__line=3)
     services.review_decide(item_id=item.pk, decision="different", actor=branch_officer_kukar)
     known.refresh_from_db()
-    assert known.welfare_decile == 3
-    assert AuditEvent.objects.get(action="ingest.review").before is None
+    assert known.welfare_decile == after_decision
+    event = AuditEvent.objects.get(action="ingest.review")
+    taken = {str(known.pk): {"welfare_decile": 5}} if after_batch == 5 else None
+    assert (event.before or {}).get("workers") == taken
 
 
 def test_a_row_linked_by_its_nik_cannot_be_declared_another_person(

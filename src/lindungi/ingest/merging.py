@@ -248,7 +248,8 @@ def register_one(job: ImportJob, row: ImportRow) -> int:
     return worker_id
 
 
-def _incoming(row: Staged) -> dict[str, Any]:
+def incoming_values(row: Staged) -> dict[str, Any]:
+    """The row's values as a known worker's are compared with them (`rules.plan_update`)."""
     d = row.data
     return {
         "name_search": _name_key(d),
@@ -283,7 +284,7 @@ def update_known(
         have = current.get(wid)
         if have is None or have["status"] == WorkerStatus.MERGED:
             continue
-        plan, clash = rules.plan_update(kind, _as_compared(have), _incoming(row))
+        plan, clash = rules.plan_update(kind, _as_compared(have), incoming_values(row))
         if row.nik_index and have["nik_index"] not in (None, row.nik_index):
             clash.append("nik")
         if clash:

@@ -91,28 +91,37 @@ def allowed(item: ReviewItem) -> tuple[str, ...]:
 def _take_back(
     job: ImportJob, row: ImportRow, worker_id: int
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The changes the row's batch made on the candidate for this row, taken back: a batch
-    applies the changes of the first row it links to a worker, so later rows changed nothing."""
+    """What the row's batch wrote on the candidate, taken back if this row wrote it: a batch
+    writes the values of the first row linked to a worker that changes anything, so the row
+    must give the values written and no earlier row of the batch may give them too."""
     for event in AuditEvent.objects.filter(
         object_type=ImportJob._meta.label_lower, object_id=str(job.pk), action="ingest.batch"
     ).order_by("pk"):
         done = event.after or {}
         if not done.get("first_line", 0) <= row.line <= done.get("last_line", -1):
             continue
-        first = ImportRow.objects.filter(
+        before = ((event.before or {}).get("workers") or {}).get(str(worker_id)) or {}
+        after = (done.get("workers") or {}).get(str(worker_id)) or {}
+        linked = ImportRow.objects.filter(
             job=job,
             worker_id=worker_id,
             outcome__in=[Outcome.EXACT, Outcome.MERGE],
             line__range=(done["first_line"], row.line),
         ).order_by("line")
-        if first.values_list("line", flat=True).first() != row.line:
+        writers = [r.pk for r in linked if _gives(r, after, row.nik_index)]
+        if not before or writers[:1] != [row.pk]:
             return {}, {}
-        before = ((event.before or {}).get("workers") or {}).get(str(worker_id)) or {}
-        after = (done.get("workers") or {}).get(str(worker_id)) or {}
         return undo.take_back(
             worker_id=worker_id, before=before, after=after, nik_index=row.nik_index
         )
     return {}, {}
+
+
+def _gives(row: ImportRow, written: dict[str, Any], filled: str | None) -> bool:
+    """Whether merging this row would have written these values (a NIK: the one filled)."""
+    values = merging.incoming_values(merging.staged(row))
+    same = all(str(values.get(f)) == str(v) for f, v in written.items() if f != "nik")
+    return same and ("nik" not in written or row.nik_index == filled)
 
 
 def _alive(worker_id: int | None) -> int:
