@@ -94,12 +94,16 @@ def _take_back(
     """What the row's batch wrote on the candidate, taken back if this row wrote it: a batch
     writes the values of the first row linked to a worker that changes anything, so the row
     must give the values written and no earlier row of the batch may give them too."""
+    # only the row's own batch is read: a national job's batch events each carry the before
+    # and after values of some ten thousand workers
     for event in AuditEvent.objects.filter(
-        object_type=ImportJob._meta.label_lower, object_id=str(job.pk), action="ingest.batch"
-    ).order_by("pk"):
+        object_type=ImportJob._meta.label_lower,
+        object_id=str(job.pk),
+        action="ingest.batch",
+        after__first_line__lte=row.line,
+        after__last_line__gte=row.line,
+    ):
         done = event.after or {}
-        if not done.get("first_line", 0) <= row.line <= done.get("last_line", -1):
-            continue
         before = ((event.before or {}).get("workers") or {}).get(str(worker_id)) or {}
         after = (done.get("workers") or {}).get(str(worker_id)) or {}
         linked = ImportRow.objects.filter(
