@@ -197,13 +197,11 @@ def auto_mapping(header: Sequence[Any]) -> dict[str, str]:
     named so only with its bracketed hint left out counts when no other header is named the
     same way ("Tanggal Lahir (Ayah)" beside "Tanggal Lahir (Ibu)" names neither)."""
     mapping: dict[str, str] = {}
-    for cell in header:
-        field = field_for_header(cell)
-        if field and field not in mapping:
-            mapping[field] = text_of(cell)
     hinted: dict[str, list[str]] = {}
     for cell in header:
-        if field_for_header(cell) is None and (field := _field_without_hint(cell)):
+        if field := field_for_header(cell):
+            mapping.setdefault(field, text_of(cell))
+        elif field := _field_without_hint(cell):
             hinted.setdefault(field, []).append(text_of(cell))
     for field, cells in hinted.items():
         if field not in mapping and len(cells) == 1:

@@ -373,6 +373,15 @@ def normalise_phone(raw: str) -> str:
 # --- names -----------------------------------------------------------------------------------
 
 
+NAME_WITHOUT_LETTERS = "Nama harus memuat huruf (a name must contain letters)"
+
+
+def name_has_letters(name: str) -> bool:
+    """A person's or an employer's name holds at least one letter: "12345", "-" or "=1+1" is a
+    spreadsheet's debris, not a name."""
+    return any(ch.isalpha() for ch in name)
+
+
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
@@ -393,15 +402,6 @@ _CONNECTORS = frozenset({"bin", "binti", "binte", "bt", "bte"})
 _MUHAMMAD = _words(
     "muhamad muhamat muhamed mohamad mohamat mohamed moh muh mhd mohd"
 )  # already folded: muhammad, mochammad, mukhamad, mohammed ... all land here
-NAME_WITHOUT_LETTERS = "Nama harus memuat huruf (a name must contain letters)"
-
-
-def name_has_letters(name: str) -> bool:
-    """A person's or an employer's name holds at least one letter: "12345", "-" or "=1+1" is a
-    spreadsheet's debris, not a name."""
-    return any(ch.isalpha() for ch in name)
-
-
 _APOSTROPHES = re.compile("['`\u2018\u2019\u02bb\u02bc\u00b4]")
 _OLD_SPELLING = re.compile(r"oe|dj|tj|sj")
 _OLD_MAP = {"oe": "u", "dj": "j", "tj": "c", "sj": "sy", "j": "y"}

@@ -96,29 +96,28 @@ def _take_back(
     must give the values written and no earlier row of the batch may give them too."""
     # only the row's own batch is read: a national job's batch events each carry the before
     # and after values of some ten thousand workers
-    for event in AuditEvent.objects.filter(
+    event = AuditEvent.objects.filter(
         object_type=ImportJob._meta.label_lower,
         object_id=str(job.pk),
         action="ingest.batch",
         after__first_line__lte=row.line,
         after__last_line__gte=row.line,
-    ):
-        done = event.after or {}
-        before = ((event.before or {}).get("workers") or {}).get(str(worker_id)) or {}
-        after = (done.get("workers") or {}).get(str(worker_id)) or {}
-        linked = ImportRow.objects.filter(
-            job=job,
-            worker_id=worker_id,
-            outcome__in=[Outcome.EXACT, Outcome.MERGE],
-            line__range=(done["first_line"], row.line),
-        ).order_by("line")
-        writers = [r.pk for r in linked if _gives(r, after, row.nik_index)]
-        if not before or writers[:1] != [row.pk]:
-            return {}, {}
-        return undo.take_back(
-            worker_id=worker_id, before=before, after=after, nik_index=row.nik_index
-        )
-    return {}, {}
+    ).first()
+    if event is None:
+        return {}, {}
+    done = event.after or {}
+    before = ((event.before or {}).get("workers") or {}).get(str(worker_id)) or {}
+    after = (done.get("workers") or {}).get(str(worker_id)) or {}
+    linked = ImportRow.objects.filter(
+        job=job,
+        worker_id=worker_id,
+        outcome__in=[Outcome.EXACT, Outcome.MERGE],
+        line__range=(done["first_line"], row.line),
+    ).order_by("line")
+    writers = [r.pk for r in linked if _gives(r, after, row.nik_index)]
+    if not before or writers[:1] != [row.pk]:
+        return {}, {}
+    return undo.take_back(worker_id=worker_id, before=before, after=after, nik_index=row.nik_index)
 
 
 def _gives(row: ImportRow, written: dict[str, Any], filled: str | None) -> bool:

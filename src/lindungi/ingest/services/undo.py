@@ -81,9 +81,14 @@ def _unfill_niks(job: ImportJob, result: Undone) -> None:
     given = ImportRow.objects.filter(job=job, worker_id__in=filled, nik_index__isnull=False)
     pairs = set(given.values_list("worker_id", "nik_index"))
     for wid, index in pairs:
-        result.reverted += Worker.objects.filter(pk=wid, nik_index=index).update(
-            nik_index=None, nik_enc=None, updated_at=timezone.now()
-        )
+        result.reverted += _unfill(wid, str(index))  # not null: filtered above
+
+
+def _unfill(worker_id: int, nik_index: str) -> int:
+    """Clear the NIK an import filled, if the worker still holds it; 1 if it did."""
+    return Worker.objects.filter(pk=worker_id, nik_index=nik_index).update(
+        nik_index=None, nik_enc=None, updated_at=timezone.now()
+    )
 
 
 def _events(job: ImportJob, actions: list[str]) -> models.QuerySet[AuditEvent]:
@@ -125,12 +130,7 @@ def take_back(
     worker = Worker.objects.select_for_update().get(pk=worker_id)
     was = audit.snapshot(worker)
     _revert_workers({str(worker_id): before}, {str(worker_id): after}, Undone())
-    unfilled = bool(nik_index) and "nik" in before
-    unfilled = unfilled and bool(
-        Worker.objects.filter(pk=worker_id, nik_index=nik_index).update(
-            nik_index=None, nik_enc=None, updated_at=timezone.now()
-        )
-    )
+    unfilled = bool(nik_index and "nik" in before and _unfill(worker_id, nik_index))
     now = audit.snapshot(Worker.objects.get(pk=worker_id))
     moved = [f for f in now if f != "updated_at" and now[f] != was.get(f)]
     old, new = {f: was.get(f) for f in moved}, {f: now[f] for f in moved}
