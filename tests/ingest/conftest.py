@@ -80,15 +80,21 @@ def exact_only(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def scripted(monkeypatch: pytest.MonkeyPatch) -> Callable[[dict[str, Any]], None]:
-    """Script the linkage: full name -> (outcome, worker id, agreements) for each row."""
+    """Script the linkage: full name -> (outcome, worker id, agreements) for each row of that
+    name, or a list of them, one per row of that name in file order."""
     from lindungi.ingest import linker
 
     def install(script: dict[str, Any]) -> None:
         def fake(rows: Sequence[Any], *, model_name: str = "default") -> list[Any]:
             out = []
             first: dict[str, int] = {}
+            seen: dict[str, int] = {}
             for r in rows:
-                outcome, worker, agreements = script.get(r.full_name, ("new", None, {}))
+                planned = script.get(r.full_name, ("new", None, {}))
+                if isinstance(planned, list):  # one plan per row of that name, in file order
+                    seen[r.full_name] = seen.get(r.full_name, -1) + 1
+                    planned = planned[seen[r.full_name]]
+                outcome, worker, agreements = planned
                 dup = first.get(r.full_name) if outcome == "duplicate_in_file" else None
                 first.setdefault(r.full_name, r.key)
                 prob = 0.9 if outcome in ("merge", "review") else None

@@ -288,3 +288,37 @@ def test_same_person_also_makes_the_changes_the_source_may(admin, branch_officer
     services.import_job_undo(job_id=job.pk, actor=branch_officer_kukar)
     known.refresh_from_db()
     assert known.welfare_decile == 6
+
+
+DUPLICATE = ("duplicate_in_file", None, {})
+
+
+@pytest.mark.parametrize(
+    ("kind", "decision", "to_candidate"),
+    [("match", "same", True), ("match", "different", False), ("conflict", "different", False)],
+)
+def test_the_rows_duplicating_a_reviewed_row_follow_the_decision(
+    admin, branch_officer_kukar, scripted, kind, decision, to_candidate
+):
+    """Rows the file holds twice are one person: whatever the clerk decides for the first
+    row, its duplicates go with it (to the candidate, or to the worker registered)."""
+    known = known_worker(admin, nik=nik(1))
+    first = ("review", known.pk, {"name": "fuzzy"})
+    if kind == "conflict":
+        first = ("merge", known.pk, {"name": "agree", "birth_date": "agree"})
+    scripted({"Budi Santoso": [first, DUPLICATE, DUPLICATE]})
+    row = [nik(2) if kind == "conflict" else "", "Budi Santoso", "17-08-1985", "L", KUKAR]
+    job = _run([row, row[:], row[:]], branch_officer_kukar)
+    assert job.rows_duplicate == 2
+    item = ReviewItem.objects.get()
+    assert item.kind == kind
+    services.review_decide(item_id=item.pk, decision=decision, actor=branch_officer_kukar)
+    rows = list(ImportRow.objects.filter(job=job).order_by("line"))
+    worker = rows[0].worker_id
+    assert (worker == known.pk) is to_candidate
+    assert [r.worker_id for r in rows] == [worker, worker, worker]
+    assert [r.duplicate_of for r in rows[1:]] == [rows[0].pk, rows[0].pk]
+    event = AuditEvent.objects.get(action="ingest.review")
+    assert event.after["duplicates"] == [rows[1].pk, rows[2].pk]
+    services.import_job_undo(job_id=job.pk, actor=branch_officer_kukar)
+    assert set(ImportRow.objects.filter(job=job).values_list("worker_id", flat=True)) == {None}

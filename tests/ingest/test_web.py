@@ -126,6 +126,7 @@ def test_review_side_by_side_and_decide(
     html = client.get(f"/imports/reviews/{item.pk}/").content.decode()
     assert 'class="agreement-fuzzy" data-field="full_name"' in html
     assert 'class="agreement-agree" data-field="birth_date"' in html
+    assert 'id="duplicates"' not in html
     response = client.post(f"/imports/reviews/{item.pk}/", {"decision": "different"})
     assert response.status_code == 302
     item.refresh_from_db()
@@ -157,3 +158,24 @@ def test_a_nik_conflict_says_the_nik_stays_and_offers_another_person_only_after_
     html = _client(branch_officer_kukar).get(f"/imports/reviews/{item.pk}/").content.decode()
     assert ('name="decision" value="different"' in html) is offered
     assert ('id="nik-note"' in html) is (linked_by == "merge")
+
+
+def test_the_review_page_names_the_rows_that_follow_the_decision(
+    admin, branch_officer_kukar, scripted
+):
+    from lindungi.ingest import services
+
+    known = known_worker(admin)
+    duplicate = ("duplicate_in_file", None, {})
+    scripted({"Budi Santosa": [("review", known.pk, {"name": "fuzzy"}), duplicate, duplicate]})
+    row = ["", "Budi Santosa", "17-08-1985", "L", KUKAR]
+    job = services.import_job_create(
+        data=csv_bytes([row, ["", "Ani", "01-01-1990", "P", KUKAR], row, row]),
+        file_name="d.csv",
+        kind="dtks",
+        actor=branch_officer_kukar,
+    )
+    services.import_job_execute(job_id=job.pk)
+    item = ReviewItem.objects.get()
+    html = _client(branch_officer_kukar).get(f"/imports/reviews/{item.pk}/").content.decode()
+    assert "Berkas ini memuat orang yang sama 2 kali lagi (baris 4, 5)" in html

@@ -72,6 +72,19 @@ def review_get(*, actor: Actor, item_id: int) -> ReviewItem:
     return access.get(actor, access.REVIEW_LINKAGE, qs, pk=item_id)
 
 
+def duplicates_of(row: ImportRow) -> list[ImportRow]:
+    """The job's rows that the linkage found to be this row's person again (directly or
+    through each other), in line order: a decision on the row decides for them too."""
+    found: dict[int, ImportRow] = {}
+    heads = [row.pk]
+    while heads:  # a chain of duplicates: each pass follows one link
+        step = ImportRow.objects.filter(job_id=row.job_id, duplicate_of__in=heads).only("line")
+        fresh = [r for r in step if r.pk not in found and r.pk != row.pk]
+        found.update((r.pk, r) for r in fresh)
+        heads = [r.pk for r in fresh]
+    return sorted(found.values(), key=lambda r: r.line)
+
+
 def masked_row_nik(row: ImportRow) -> str:
     return pii.mask_nik(pii.decrypt(row.nik_enc, field="nik")) if row.nik_enc else ""
 

@@ -13,7 +13,7 @@ from lindungi.core import access, audit
 from lindungi.core.access import Actor
 from lindungi.core.errors import Conflict, ValidationError
 from lindungi.core.models import AuditEvent
-from lindungi.ingest import merging
+from lindungi.ingest import merging, selectors
 from lindungi.ingest.models import (
     Decision,
     ImportJob,
@@ -32,6 +32,7 @@ ALLOWED = {
     ReviewKind.CONFLICT: (Decision.APPLY, Decision.KEEP, Decision.DIFFERENT),
 }
 _FIELD_OF = {"name_search": "full_name", "nik": ""}
+_MOVES = (Decision.SAME, Decision.DIFFERENT)  # decisions that say where the row's person is
 
 
 @transaction.atomic
@@ -56,6 +57,7 @@ def review_decide(*, item_id: int, decision: str, actor: Actor, note: str = "") 
         worker_id = merging.register_one(job, row)
     elif decision == Decision.APPLY:
         before, after = _apply_conflict(row, _alive(item.candidate_id), list(item.conflicts))
+    followers = _carry_duplicates(row, worker_id) if decision in _MOVES else []
     item.decision, item.decided_at = decision, timezone.now()
     item.decided_by = actor if isinstance(actor, User) else None
     item.save(update_fields=["decision", "decided_at", "decided_by"])
@@ -73,7 +75,8 @@ def review_decide(*, item_id: int, decision: str, actor: Actor, note: str = "") 
             "worker": worker_id,
             "created": decision == Decision.DIFFERENT,
         }
-        | ({"workers": {str(item.candidate_id): after}} if before else {}),
+        | ({"workers": {str(item.candidate_id): after}} if before else {})
+        | ({"duplicates": followers} if followers else {}),
         note=note,
     )
     return item
@@ -118,6 +121,14 @@ def _take_back(
     if not before or writers[:1] != [row.pk]:
         return {}, {}
     return undo.take_back(worker_id=worker_id, before=before, after=after, nik_index=row.nik_index)
+
+
+def _carry_duplicates(row: ImportRow, worker_id: int | None) -> list[int]:
+    """The rows that duplicate this one go to the worker the clerk chose for it: the file
+    held one person several times. Returns their ids."""
+    moved = [r.pk for r in selectors.duplicates_of(row)]
+    ImportRow.objects.filter(pk__in=moved).update(worker_id=worker_id)
+    return sorted(moved)
 
 
 def _gives(row: ImportRow, written: dict[str, Any], filled: str | None) -> bool:

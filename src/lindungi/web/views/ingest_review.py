@@ -46,5 +46,6 @@ def review_detail(request: HttpRequest, item_id: int) -> HttpResponse:
         "item": item,
         "lines": selectors.side_by_side(item),
         "decisions": allowed(item),
+        "duplicates": [r.line for r in selectors.duplicates_of(item.row)],
     }
     return render_page(request, "web/ingest/review.html", context)
