@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from lindungi.core import audit
+from lindungi.core import audit, checkpoints
 from lindungi.core.bulk import with_collector_paused
 from lindungi.core.errors import Conflict
 from lindungi.ingest import linker, merging, parts, selectors, staging
@@ -50,6 +50,7 @@ def _claim(job_id: int, worker: str) -> None:
 
 
 @with_collector_paused
+@checkpoints.with_deferred
 def import_job_execute(
     *,
     job_id: int,
@@ -165,6 +166,7 @@ def _one_batch(job_id: int, worker: str, size: int, links: JobLinks) -> bool:
     if not rows:
         return False
     with transaction.atomic():
+        checkpoints.after_commit()  # the log of this batch copied back while the next runs
         job = _held(job_id, worker)
         results = {r.line: links.results[r.line] for r in rows}
         result = merging.merge_batch(job, rows, results=results)

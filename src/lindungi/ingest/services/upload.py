@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lindungi.accounts.models import User
-from lindungi.core import access, audit, pii
+from lindungi.core import access, audit, checkpoints, pii
 from lindungi.core.access import Actor
 from lindungi.core.bulk import with_collector_paused
 from lindungi.core.errors import NotFound, ValidationError
@@ -174,6 +174,7 @@ def _owner(actor: Actor | None) -> dict[str, Any]:
 
 
 @with_collector_paused
+@checkpoints.with_deferred
 @transaction.atomic
 def import_job_create(
     *,
