@@ -53,7 +53,12 @@ def test_import_runs_and_reports_counts(client_as, branch_officer_kukar, good_ro
     assert response.status_code == 201, response.content
     job_id = response.json()["id"]
     got = api.get(f"{BASE}/imports/{job_id}").json()  # inline runner: already done
-    assert (got["status"], got["rows_read"], got["rows_new"]) == ("done", 3, 3)
+    assert (got["status"], got["rows_read"], got["rows_new"], got["rows_warned"]) == (
+        "done",
+        3,
+        3,
+        0,
+    )
     assert [j["id"] for j in api.get(f"{BASE}/imports").json()] == [job_id]
 
 

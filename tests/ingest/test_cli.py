@@ -22,10 +22,12 @@ def test_import_json(tmp_path, good_rows):
     result = CliRunner().invoke(main, ["import", str(path), "--kind", "dtks", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output[result.output.index("{") :])
-    assert {k: data[k] for k in ("read", "valid", "invalid", "new", "linked", "review")} == {
+    keys = ("read", "valid", "invalid", "warned", "new", "linked", "review")
+    assert {k: data[k] for k in keys} == {
         "read": 4,
         "valid": 3,
         "invalid": 1,
+        "warned": 0,
         "new": 3,
         "linked": 0,
         "review": 0,

@@ -56,6 +56,7 @@ def test_new_workers_created_and_linked_as_provenance(branch_officer_kukar, good
         "duplicate": 0,
         "review": 0,
     }
+    assert (job.rows_warned, job.has_problems) == (0, False)
     budi = Worker.objects.get(full_name="Budi Santoso")
     assert (budi.birth_date, budi.sex, budi.village_id, budi.source) == (
         date(1985, 8, 17),
@@ -89,6 +90,7 @@ def test_bad_rows_never_block_good_rows(branch_officer_kukar):
     ]
     job = _import(rows, branch_officer_kukar)
     assert (job.rows_read, job.rows_valid, job.rows_invalid, job.rows_new) == (7, 2, 5, 2)
+    assert (job.rows_warned, job.has_problems) == (1, True)  # Joko's NIK dropped
     problems = {
         r.line: [(p["column"], p["value"], p["level"]) for p in r.errors]
         for r in ImportRow.objects.filter(job=job).exclude(errors=[]).order_by("line")

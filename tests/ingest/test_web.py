@@ -67,6 +67,8 @@ def test_upload_preview_import_and_job_page(branch_officer_kukar, good_rows, tmp
     assert 'data-count="invalid">1<' in detail
     partial = client.get(f"/imports/{job.pk}/", headers={"HX-Request": "true"})
     assert partial.content.decode().lstrip().startswith("<article")
+    assert 'data-count="warned">0<' in detail
+    assert f'href="/imports/{job.pk}/problems.xlsx"' in detail
     xlsx = client.get(f"/imports/{job.pk}/problems.xlsx")
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
     assert not list(tmp_path.rglob("*.bin"))  # the held upload is gone once imported
@@ -179,3 +181,19 @@ def test_the_review_page_names_the_rows_that_follow_the_decision(
     item = ReviewItem.objects.get()
     html = _client(branch_officer_kukar).get(f"/imports/reviews/{item.pk}/").content.decode()
     assert "Berkas ini memuat orang yang sama 2 kali lagi (baris 4, 5)" in html
+
+
+@pytest.mark.usefixtures("exact_only")
+def test_a_job_without_problems_offers_no_problems_download(branch_officer_kukar, good_rows):
+    from lindungi.ingest import services
+
+    job = services.import_job_create(
+        data=csv_bytes(good_rows), file_name="d.csv", kind="dtks", actor=branch_officer_kukar
+    )
+    detail = _client(branch_officer_kukar).get(f"/imports/{job.pk}/").content.decode()
+    assert "problems.xlsx" not in detail
+    assert 'id="no-problems"' in detail
+    ImportJob.objects.filter(pk=job.pk).update(rows_warned=None)  # a job from before the count
+    detail = _client(branch_officer_kukar).get(f"/imports/{job.pk}/").content.decode()
+    assert f'href="/imports/{job.pk}/problems.xlsx"' in detail
+    assert 'data-count="warned"' not in detail

@@ -24,6 +24,7 @@ def _result(job: ImportJob, seconds: float) -> dict[str, Any]:
         "read": job.rows_read,
         "valid": job.rows_valid,
         "invalid": job.rows_invalid,
+        "warned": job.rows_warned,
         "unchanged": job.rows_unchanged,
         "new": job.rows_new,
         "linked": job.rows_linked,

@@ -37,6 +37,7 @@ class JobOut(Schema):
     rows_read: int
     rows_valid: int
     rows_invalid: int
+    rows_warned: int | None
     rows_unchanged: int
     rows_done: int
     rows_new: int

@@ -84,6 +84,8 @@ class ImportJob(models.Model):
     rows_read = models.IntegerField(default=0)
     rows_valid = models.IntegerField(default=0)
     rows_invalid = models.IntegerField(default=0)
+    # valid rows that carry a warning (a value dropped); None: a job from before they were counted
+    rows_warned = models.IntegerField(null=True, blank=True)
     rows_unchanged = models.IntegerField(default=0)  # already imported by an earlier upload
     rows_done = models.IntegerField(default=0)
     rows_new = models.IntegerField(default=0)
@@ -99,6 +101,11 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.file_name}"
+
+    @property
+    def has_problems(self) -> bool:
+        """Whether the problems download holds anything (unknown for an old job: offered)."""
+        return self.rows_invalid > 0 or self.rows_warned != 0
 
     @property
     def rows_pending(self) -> int:

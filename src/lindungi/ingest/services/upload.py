@@ -215,10 +215,12 @@ def import_job_create(
             staging.insert_rows([(job.pk, *v) for v in sealed if v[1] != RowStatus.VALID])
             parts.write(job.pk, seq, [v for v in sealed if v[1] == RowStatus.VALID])
             counts.update(v[1] for v in sealed)
-    job.rows_read = counts.total()
+            counts["warned"] += sum(v[1] == RowStatus.VALID and v[7] != "[]" for v in sealed)
     job.rows_invalid = counts[RowStatus.INVALID]
-    job.rows_valid = job.rows_read - job.rows_invalid
-    job.save(update_fields=["rows_read", "rows_valid", "rows_invalid"])
+    job.rows_valid = counts[RowStatus.VALID]
+    job.rows_read = job.rows_valid + job.rows_invalid
+    job.rows_warned = counts["warned"]
+    job.save(update_fields=["rows_read", "rows_valid", "rows_invalid", "rows_warned"])
     audit.record(
         actor=actor,
         action="ingest.job_create",
@@ -231,6 +233,7 @@ def import_job_create(
             "read": job.rows_read,
             "valid": job.rows_valid,
             "invalid": job.rows_invalid,
+            "warned": job.rows_warned,
         },
     )
     return job
