@@ -29,7 +29,7 @@ from lindungi.contributions.coverage.services import paid_through_refresh_for_ru
 from lindungi.contributions.models import BillingRun, RunStatus
 from lindungi.contributions.payments import allocation
 from lindungi.contributions.payments.allocation import Allocated
-from lindungi.core import access, audit
+from lindungi.core import access, audit, checkpoints
 from lindungi.core.access import RUN_BILLING, Actor
 from lindungi.core.errors import Conflict, ValidationError
 
@@ -108,7 +108,7 @@ def _bill(run: BillingRun, worker: str, reporter: Reporter, chunk: int) -> None:
     started = time.perf_counter()
     plan = build_plan(run.month, issued_on=timezone.localdate())
     reporter.step("start", 0, 0)
-    with _sqlite_cache(), transaction.atomic():
+    with checkpoints.deferred(), _sqlite_cache(), transaction.atomic():
         with connection.cursor() as cursor:
             counts = Billing(cursor, plan, run.pk, timezone.now()).run(
                 chunk=chunk, step=reporter.step

@@ -17,7 +17,7 @@ from lindungi.contributions.models.payments import PaymentImport
 from lindungi.contributions.payments import allocation, bulk
 from lindungi.contributions.payments.fifo import Credit
 from lindungi.contributions.payments.parsing import Parsed, parse_file
-from lindungi.core import access, audit
+from lindungi.core import access, audit, checkpoints
 from lindungi.core.access import RECORD_PAYMENT, Actor
 from lindungi.core.errors import ValidationError
 
@@ -78,7 +78,7 @@ def payment_import(
         data = Path(file_path).read_bytes()
         file_name = file_name or Path(file_path).name
     parsed = parse_file(data, file_name, today=timezone.localdate())
-    with bulk.sqlite_cache(), transaction.atomic():
+    with checkpoints.deferred(), bulk.sqlite_cache(), transaction.atomic():
         imp = _write(parsed, data, file_name, actor)
         imp.seconds = round(time.perf_counter() - started, 3)
         imp.save(update_fields=["seconds"])

@@ -21,6 +21,7 @@ from django.utils import timezone
 from lindungi.contributions.models.billing import BillingRun, Invoice, InvoiceLine, RunStatus
 from lindungi.contributions.models.payments import LedgerEntry
 from lindungi.contributions.payments import bulk
+from lindungi.core import checkpoints
 from lindungi.registry.models import Membership, Payer, Worker
 
 BPU_LINES: tuple[tuple[str, int], ...] = (("JKK", 10_000), ("JKM", 6_800))  # income Rp1,000,000
@@ -48,7 +49,7 @@ def billed_payers(
     village: str = VILLAGE,
 ) -> Billed:
     """Write `count` billed self-paying payers in one transaction; returns their ids."""
-    with bulk.sqlite_cache(), transaction.atomic():
+    with checkpoints.deferred(), bulk.sqlite_cache(), transaction.atomic():
         first = {m: _next_id(m) for m in (Worker, Payer, Membership, Invoice, InvoiceLine)}
         ids = list(range(first[Payer], first[Payer] + count))
         workers = range(first[Worker], first[Worker] + count)

@@ -12,7 +12,7 @@ from django.db.models import Count
 
 from lindungi.accounts.models import User
 from lindungi.accounts.services import user_create
-from lindungi.core import access, audit
+from lindungi.core import access, audit, checkpoints
 from lindungi.core.access import Actor, OrgKind, Role
 from lindungi.core.errors import ValidationError
 from lindungi.core.models import AuditEvent
@@ -74,7 +74,7 @@ def demo_generate(
     data = generate(workers=workers, seed=seed, ctx=ctx)
     generated = time.perf_counter() - started
     say(f"generated {workers:,} workers in memory ({generated:.1f} s)")
-    with transaction.atomic():
+    with checkpoints.deferred(), transaction.atomic():
         loaded = bulk_load(data, progress=say)
         # Re-checked under the load's table locks: a concurrent run of the same seed waits and
         # then finds this record, and its own rows roll back with the error below.
