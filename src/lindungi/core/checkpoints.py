@@ -4,11 +4,12 @@ In WAL mode SQLite copies the log back into the database file in whichever commi
 log past 1,000 pages, and with `synchronous=NORMAL` that commit also waits for two fsyncs: a
 50,000-row import batch spent about half a second of its commit there. PostgreSQL does this
 work in its checkpointer process, never in the committing one. A job that writes much does the
-same here: its connection stops checkpointing (`deferred`), and after each of its commits a
-thread copies the log back through a connection of its own (`after_commit`). The copy is SQLite's own
-C code, which releases the GIL, so it runs on the other core while the job goes on. A PASSIVE
-checkpoint never blocks a reader or the writer, and a checkpoint cut short (a crash, the
-process ending) is finished by the next one: the log stays the authority until it is copied.
+same here: its connection stops checkpointing (`deferred`), and after each of its commits
+(`after_commit`) a thread copies the log back through a connection of its own. The copy is
+SQLite's own C code, which releases the GIL, so it runs on the other core while the job goes
+on. A PASSIVE checkpoint never blocks a reader or the writer, and a checkpoint cut short (a
+crash, the process ending) is finished by the next one: the log stays the authority until it
+is copied.
 The web app's short transactions keep SQLite's automatic checkpoints.
 """
 
