@@ -86,9 +86,10 @@ def _workers(rows: int) -> int:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     # Linux only: macOS's system libraries are not safe across fork (Python spawns there)
     forkable = sys.platform.startswith("linux")
-    if rows >= PARALLEL_MIN_ROWS:
-        checkpoints.wait()  # the last job's checkpoint thread: a fork copies no thread
-    if rows < PARALLEL_MIN_ROWS or not forkable or threading.active_count() > 1:
+    if rows < PARALLEL_MIN_ROWS or not forkable:
+        return 1
+    checkpoints.wait()  # the last job's checkpoint thread: a fork copies no thread
+    if threading.active_count() > 1:
         return 1
     return max(1, min(cores or 1, 8))
 

@@ -73,16 +73,11 @@ def review_get(*, actor: Actor, item_id: int) -> ReviewItem:
 
 
 def duplicates_of(row: ImportRow) -> list[ImportRow]:
-    """The job's rows that the linkage found to be this row's person again (directly or
-    through each other), in line order: a decision on the row decides for them too."""
-    found: dict[int, ImportRow] = {}
-    heads = [row.pk]
-    while heads:  # a chain of duplicates: each pass follows one link
-        step = ImportRow.objects.filter(job_id=row.job_id, duplicate_of__in=heads).only("line")
-        fresh = [r for r in step if r.pk not in found and r.pk != row.pk]
-        found.update((r.pk, r) for r in fresh)
-        heads = [r.pk for r in fresh]
-    return sorted(found.values(), key=lambda r: r.line)
+    """The job's rows that the linkage found to be this row's person again, in line order: a
+    decision on the row decides for them too. The linkage points every duplicate at the first
+    row of its group, so one step finds them all."""
+    found = ImportRow.objects.filter(job_id=row.job_id, duplicate_of=row.pk).only("line")
+    return list(found.order_by("line"))
 
 
 def masked_row_nik(row: ImportRow) -> str:

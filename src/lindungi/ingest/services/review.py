@@ -128,7 +128,7 @@ def _carry_duplicates(row: ImportRow, worker_id: int | None) -> list[int]:
     held one person several times. Returns their ids."""
     moved = [r.pk for r in selectors.duplicates_of(row)]
     ImportRow.objects.filter(pk__in=moved).update(worker_id=worker_id)
-    return sorted(moved)
+    return moved
 
 
 def _gives(row: ImportRow, written: dict[str, Any], filled: str | None) -> bool:

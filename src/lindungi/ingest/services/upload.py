@@ -207,6 +207,7 @@ def import_job_create(
         **_owner(actor),
     )
     counts: Counter[str] = Counter()
+    warned = 0  # valid rows that carry a warning
     chunks = sealing.sealed_chunks(
         lines, columns=columns, names=names, known=mapped.known, kind=kind
     )
@@ -215,11 +216,11 @@ def import_job_create(
             staging.insert_rows([(job.pk, *v) for v in sealed if v[1] != RowStatus.VALID])
             parts.write(job.pk, seq, [v for v in sealed if v[1] == RowStatus.VALID])
             counts.update(v[1] for v in sealed)
-            counts["warned"] += sum(v[1] == RowStatus.VALID and v[7] != "[]" for v in sealed)
+            warned += sum(v[1] == RowStatus.VALID and v[7] != "[]" for v in sealed)
+    job.rows_read = counts.total()
     job.rows_invalid = counts[RowStatus.INVALID]
-    job.rows_valid = counts[RowStatus.VALID]
-    job.rows_read = job.rows_valid + job.rows_invalid
-    job.rows_warned = counts["warned"]
+    job.rows_valid = job.rows_read - job.rows_invalid
+    job.rows_warned = warned
     job.save(update_fields=["rows_read", "rows_valid", "rows_invalid", "rows_warned"])
     audit.record(
         actor=actor,
