@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from lindungi.core import pii
-from lindungi.ingest import reading, rules, sealing, validation
+from lindungi.ingest import parts, reading, rules, sealing, validation
 from lindungi.reference.selectors import district_codes_for_nik
 
 from .conftest import KUKAR, csv_bytes, nik
@@ -49,24 +49,37 @@ def _plain(values: tuple[Any, ...]) -> tuple[Any, ...]:
     return (*values[:4], nik_enc, *values[5:])
 
 
+def _valid(chunk: sealing.SealedChunk) -> list[parts.Staged]:
+    """The chunk's valid rows as its part gives them back, the NIK opened."""
+    rows = parts.rows_of(chunk.part.body) if chunk.part else []
+    return [r._replace(nik_enc=r.nik_enc and pii.decrypt(r.nik_enc, field="nik")) for r in rows]
+
+
+def _lines_of(chunk: sealing.SealedChunk) -> list[int]:
+    return sorted([v[0] for v in chunk.invalid] + [r.line for r in _valid(chunk)])
+
+
 # forced onto two processes even where pytest's own threads run (xdist, a live server)
 @pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
 def test_two_processes_seal_what_one_seals_in_file_order(monkeypatch):
     lines, columns, names = _lines()
     args: dict[str, Any] = {"columns": columns, "names": names, "known": _known(), "kind": "dtks"}
-    one = [v for part in sealing.sealed_chunks(lines, workers=1, **args) for v in part]
+    [one] = list(sealing.sealed_chunks(lines, workers=1, **args))
     monkeypatch.setattr(sealing, "CHUNK_ROWS", 17)
-    parts = list(sealing.sealed_chunks(lines, workers=2, **args))
-    assert [len(p) for p in parts] == [17] * 11 + [13]
-    two = [v for part in parts for v in part]
-    assert [_plain(v) for v in two] == [_plain(v) for v in one]
-    assert [v[0] for v in two] == list(range(2, 202))
-    statuses = [v[1] for v in two]
-    assert (statuses.count("valid"), statuses.count("invalid")) == (
-        156,
-        44,
-    )  # 28 bad dates + 18 unknown villages - 2 both
-    assert sum(v[4] is not None for v in two) == 160
+    chunks = list(sealing.sealed_chunks(lines, workers=2, **args))
+    assert [c.rows for c in chunks] == [17] * 11 + [13]
+    assert [_plain(v) for c in chunks for v in c.invalid] == [_plain(v) for v in one.invalid]
+    assert [r for c in chunks for r in _valid(c)] == _valid(one)
+    assert [line for c in chunks for line in _lines_of(c)] == list(range(2, 202))
+    # 28 bad dates + 18 unknown villages - 2 both
+    assert (sum(c.part.rows for c in chunks if c.part), one.part and one.part.rows) == (156, 156)
+    assert (sum(len(c.invalid) for c in chunks), len(one.invalid)) == (44, 44)
+    assert (
+        sum(r.nik_enc is not None for c in chunks for r in _valid(c))
+        + sum(v[4] is not None for c in chunks for v in c.invalid)
+        == 160
+    )
+    assert sum(c.warned for c in chunks) == one.warned
     assert sealing._inherited is None
 
 
@@ -76,7 +89,7 @@ def test_a_caller_that_stops_early_stops_the_workers(monkeypatch):
     args: dict[str, Any] = {"columns": columns, "names": names, "known": _known(), "kind": "dtks"}
     monkeypatch.setattr(sealing, "CHUNK_ROWS", 17)
     chunks = sealing.sealed_chunks(lines, workers=2, **args)
-    assert [v[0] for v in next(chunks)] == list(range(2, 19))
+    assert _lines_of(next(chunks)) == list(range(2, 19))
     assert sealing._inherited is not None
     chunks.close()
     assert sealing._inherited is None

@@ -71,13 +71,28 @@ def rows_of(body: bytes | memoryview) -> list[Staged]:
     ]
 
 
-def write(job_id: int, seq: int, sealed: Sequence[tuple[Any, ...]]) -> None:
-    """Keep these valid rows (staged values without the job id) as part `seq` of the job."""
+class Part(NamedTuple):
+    """Valid rows ready to be kept: their first and last line, how many, and the body."""
+
+    first_line: int
+    last_line: int
+    rows: int
+    body: bytes
+
+
+def part_of(sealed: Sequence[tuple[Any, ...]]) -> Part | None:
+    """The part holding these valid rows (staged values without the job id); None if none."""
+    if not sealed:
+        return None
+    return Part(sealed[0][0], sealed[-1][0], len(sealed), body_of(sealed))
+
+
+def write(job_id: int, seq: int, part: Part | None) -> None:
+    """Keep the part as part `seq` of the job (nothing when there is none)."""
     if not connection.in_atomic_block:
         raise RuntimeError("parts.write must run inside the job's transaction")
-    if sealed:
-        part = (job_id, seq, sealed[0][0], sealed[-1][0], len(sealed), body_of(sealed))
-        staging.copy_or_insert(StagedPart._meta.db_table, PART_COLUMNS, [part])
+    if part is not None:
+        staging.copy_or_insert(StagedPart._meta.db_table, PART_COLUMNS, [(job_id, seq, *part)])
 
 
 def _bodies(job_id: int) -> Iterator[bytes | memoryview]:

@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lindungi.core import checkpoints, pii
-from lindungi.ingest import rules, staging
+from lindungi.ingest import parts, rules, staging
+from lindungi.ingest.file_checks import check_lines
 from lindungi.ingest.models import RowStatus
-from lindungi.ingest.validation import Checked, Known, Line, Memo, check_lines
+from lindungi.ingest.validation import Checked, Known, Line, Memo
 
 PARALLEL_MIN_ROWS = int(os.environ.get("LINDUNGI_INGEST_PARALLEL_ROWS", "40000"))
 CHUNK_ROWS = 10_000
@@ -32,6 +33,30 @@ def seal_rows(checked: list[Checked], *, kind: str) -> list[Sealed]:
     """Staged row values (without the job id) for checked rows: NIKs and phones sealed."""
     ring = pii.keyring()
     return [_row_values(c, kind, ring) for c in checked]
+
+
+@dataclass(frozen=True)
+class SealedChunk:
+    """A slice of the file checked and sealed: its invalid rows as staged values (written as
+    ImportRows when the job is created), its valid rows as one part (`parts.Part`)."""
+
+    rows: int
+    invalid: list[Sealed]
+    part: parts.Part | None
+    warned: int  # valid rows that carry a warning
+
+
+def chunk_of(sealed: list[Sealed]) -> SealedChunk:
+    """The chunk of these sealed rows. Built where they were sealed: a worker sends back one
+    compressed body instead of every row's values for the parent to encode (a national
+    file's parent spent a core's worth of time doing it)."""
+    valid = [v for v in sealed if v[1] == RowStatus.VALID]
+    return SealedChunk(
+        rows=len(sealed),
+        invalid=[v for v in sealed if v[1] != RowStatus.VALID],
+        part=parts.part_of(valid),
+        warned=sum(v[7] != "[]" for v in valid),
+    )
 
 
 def _row_values(c: Checked, kind: str, ring: pii.Keyring) -> Sealed:
@@ -71,15 +96,15 @@ class _Inherited:
 _inherited: _Inherited | None = None
 
 
-def _sealed_chunk(start: int, stop: int) -> list[Sealed]:
+def _sealed_chunk(start: int, stop: int) -> SealedChunk:
     """One slice of the file, checked and sealed inside a worker process."""
     job = _inherited
     if job is None:
-        raise RuntimeError("_sealed_chunk runs only in a worker forked by checked_and_sealed")
+        raise RuntimeError("_sealed_chunk runs only in a worker forked by sealed_chunks")
     checked = check_lines(
         job.lines[start:stop], columns=job.columns, names=job.names, known=job.known, memo=job.memo
     )
-    return seal_rows(checked, kind=job.kind)
+    return chunk_of(seal_rows(checked, kind=job.kind))
 
 
 def _workers(rows: int) -> int:
@@ -94,6 +119,13 @@ def _workers(rows: int) -> int:
     return max(1, min(cores or 1, 8))
 
 
+def _slice_size(rows: int, workers: int) -> int:
+    """Up to CHUNK_ROWS rows a slice, and as many slices for each worker: with 50,000 rows in
+    slices of 10,000, one worker sealed the fifth slice alone while the other waited."""
+    per_worker = -(-rows // (workers * CHUNK_ROWS))
+    return max(1, -(-rows // (workers * per_worker)))
+
+
 def sealed_chunks(
     lines: list[Line],
     *,
@@ -102,7 +134,7 @@ def sealed_chunks(
     known: Known,
     kind: str,
     workers: int | None = None,
-) -> Generator[list[Sealed], None, None]:
+) -> Generator[SealedChunk, None, None]:
     """Every line checked and sealed, in file order, a slice at a time; on all cores when the
     file is large. The workers go on sealing later slices while the caller writes the first:
     writing a national file's rows took as long as sealing them, with one core idle. Close
@@ -110,12 +142,13 @@ def sealed_chunks(
     workers = _workers(len(lines)) if workers is None else workers
     if workers == 1:
         checked = check_lines(lines, columns=columns, names=names, known=known)
-        yield seal_rows(checked, kind=kind)
+        yield chunk_of(seal_rows(checked, kind=kind))
         return
     global _inherited  # read by the forked workers, never sent to them
     _inherited = _Inherited(lines, columns, names, known, kind)
-    starts = range(0, len(lines), CHUNK_ROWS)
-    stops = [min(s + CHUNK_ROWS, len(lines)) for s in starts]
+    size = _slice_size(len(lines), workers)
+    starts = range(0, len(lines), size)
+    stops = [min(s + size, len(lines)) for s in starts]
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:

@@ -4,7 +4,6 @@ invalid rows as ImportRows, the valid ones sealed in the job's parts)."""
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass
@@ -19,9 +18,10 @@ from lindungi.core.access import Actor
 from lindungi.core.bulk import with_collector_paused
 from lindungi.core.errors import NotFound, ValidationError
 from lindungi.ingest import parts, reading, rules, sealing, staging
-from lindungi.ingest.models import ImportJob, MappingTemplate, RowStatus
+from lindungi.ingest.file_checks import check_table
+from lindungi.ingest.models import ImportJob, MappingTemplate
 from lindungi.ingest.models import SourceKind as Kind
-from lindungi.ingest.validation import Checked, Known, check_table, table_lines
+from lindungi.ingest.validation import Checked, Known, table_lines
 from lindungi.reference.models import Occupation, Region, RegionLevel
 from lindungi.reference.selectors import district_codes_for_nik
 
@@ -206,21 +206,18 @@ def import_job_create(
         mapping=mapped.mapping,
         **_owner(actor),
     )
-    counts: Counter[str] = Counter()
-    warned = 0  # valid rows that carry a warning
+    job.rows_read = job.rows_invalid = job.rows_warned = 0
     chunks = sealing.sealed_chunks(
         lines, columns=columns, names=names, known=mapped.known, kind=kind
     )
     with closing(chunks):
-        for seq, sealed in enumerate(chunks):
-            staging.insert_rows([(job.pk, *v) for v in sealed if v[1] != RowStatus.VALID])
-            parts.write(job.pk, seq, [v for v in sealed if v[1] == RowStatus.VALID])
-            counts.update(v[1] for v in sealed)
-            warned += sum(v[1] == RowStatus.VALID and v[7] != "[]" for v in sealed)
-    job.rows_read = counts.total()
-    job.rows_invalid = counts[RowStatus.INVALID]
+        for seq, chunk in enumerate(chunks):
+            staging.insert_rows([(job.pk, *v) for v in chunk.invalid])
+            parts.write(job.pk, seq, chunk.part)
+            job.rows_read += chunk.rows
+            job.rows_invalid += len(chunk.invalid)
+            job.rows_warned += chunk.warned
     job.rows_valid = job.rows_read - job.rows_invalid
-    job.rows_warned = warned
     job.save(update_fields=["rows_read", "rows_valid", "rows_invalid", "rows_warned"])
     audit.record(
         actor=actor,
