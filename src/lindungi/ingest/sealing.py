@@ -20,9 +20,8 @@ from typing import Any
 
 from lindungi.core import checkpoints, pii
 from lindungi.ingest import parts, rules, staging
-from lindungi.ingest.file_checks import check_lines
 from lindungi.ingest.models import RowStatus
-from lindungi.ingest.validation import Checked, Known, Line, Memo
+from lindungi.ingest.validation import Checked, Known, Line, Memo, check_lines
 
 PARALLEL_MIN_ROWS = int(os.environ.get("LINDUNGI_INGEST_PARALLEL_ROWS", "40000"))
 CHUNK_ROWS = 10_000

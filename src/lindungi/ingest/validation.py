@@ -87,7 +87,7 @@ class _Row:
         key = (name, type(raw), raw)
         hit = self.memo.get(key)
         if hit is None:
-            hit = self.memo[key] = parse_once(raw, parse)
+            hit = self.memo[key] = _parse_once(raw, parse)
         value, message = hit
         if message:
             self.problem(name, message, level=level)
@@ -101,7 +101,7 @@ class _Row:
         return str(hit[0])
 
 
-def parse_once(raw: Any, parse: Callable[[Any], Any]) -> tuple[Any, str]:
+def _parse_once(raw: Any, parse: Callable[[Any], Any]) -> tuple[Any, str]:
     if rules.text_of(raw) == "" and not isinstance(raw, int | float):
         return None, ""
     try:
@@ -110,6 +110,12 @@ def parse_once(raw: Any, parse: Callable[[Any], Any]) -> tuple[Any, str]:
         return None, exc.message
     except ValidationError as exc:
         return None, "; ".join(m for ms in exc.errors.values() for m in ms)
+
+
+def check_table(table: Table, mapping: Mapping[str, str], known: Known) -> list[Checked]:
+    """Every row under the header, blank lines skipped, each with its problems."""
+    lines, columns, names = table_lines(table, mapping)
+    return check_lines(lines, columns=columns, names=names, known=known)
 
 
 def table_lines(
@@ -130,6 +136,18 @@ def table_lines(
         if any(rules.text_of(c) for c in cells)
     ]
     return lines, columns, names
+
+
+def check_lines(
+    lines: list[Line],
+    *,
+    columns: dict[str, int],
+    names: list[str],
+    known: Known,
+    memo: Memo | None = None,
+) -> list[Checked]:
+    memo = {} if memo is None else memo
+    return [check_row(_Row(line, cells, columns, names, memo), known) for line, cells in lines]
 
 
 def check_row(row: _Row, known: Known) -> Checked:
@@ -165,11 +183,6 @@ def check_row(row: _Row, known: Known) -> Checked:
     return row.out
 
 
-def parse_village(cell: Any) -> str:
-    """A village code (10 digits, dots allowed); raises naming what is wrong."""
-    return registry_rules.normalise_region_code(rules.text_of(cell), level=4, field="village_code")
-
-
 def _check_born(row: _Row, born: date | None, today: date) -> date | None:
     if born is None:
         return None
@@ -183,7 +196,12 @@ def _check_born(row: _Row, born: date | None, today: date) -> date | None:
 
 
 def _village(row: _Row, known: Known) -> str | None:
-    code = row.read("village_code", parse_village)
+    code = row.read(
+        "village_code",
+        lambda c: registry_rules.normalise_region_code(
+            rules.text_of(c), level=4, field="village_code"
+        ),
+    )
     if code is None:
         if rules.text_of(row.cell("village_code")) == "":
             row.problem("village_code", "Kode desa wajib diisi (village code is required)")

@@ -18,10 +18,9 @@ from lindungi.core.access import Actor
 from lindungi.core.bulk import with_collector_paused
 from lindungi.core.errors import NotFound, ValidationError
 from lindungi.ingest import parts, reading, rules, sealing, staging
-from lindungi.ingest.file_checks import check_table
 from lindungi.ingest.models import ImportJob, MappingTemplate
 from lindungi.ingest.models import SourceKind as Kind
-from lindungi.ingest.validation import Checked, Known, table_lines
+from lindungi.ingest.validation import Checked, Known, check_table, table_lines
 from lindungi.reference.models import Occupation, Region, RegionLevel
 from lindungi.reference.selectors import district_codes_for_nik
 
