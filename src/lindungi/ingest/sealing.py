@@ -39,10 +39,13 @@ class SealedChunk:
     """A slice of the file checked and sealed: its invalid rows as staged values (written as
     ImportRows when the job is created), its valid rows as one part (`parts.Part`)."""
 
-    rows: int
     invalid: list[Sealed]
     part: parts.Part | None
     warned: int  # valid rows that carry a warning
+
+    @property
+    def rows(self) -> int:
+        return len(self.invalid) + (self.part.rows if self.part else 0)
 
 
 def chunk_of(sealed: list[Sealed]) -> SealedChunk:
@@ -51,7 +54,6 @@ def chunk_of(sealed: list[Sealed]) -> SealedChunk:
     file's parent spent a core's worth of time doing it)."""
     valid = [v for v in sealed if v[1] == RowStatus.VALID]
     return SealedChunk(
-        rows=len(sealed),
         invalid=[v for v in sealed if v[1] != RowStatus.VALID],
         part=parts.part_of(valid),
         warned=sum(v[7] != "[]" for v in valid),
